@@ -1,0 +1,1 @@
+"""hdcat: a linked-data catalog for health and medical scientific data."""

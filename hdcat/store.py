@@ -1,0 +1,915 @@
+"""The hdcat store: one interface, two backends.
+
+* :class:`EmbeddedStore` -- a ``pyoxigraph.Store`` in a folder on disk (or in memory).
+* :class:`RemoteStore` -- any SPARQL 1.1 Query / Update (/ Graph Store) endpoint over HTTP
+  (Oxigraph server, Virtuoso, GraphDB, ...). Only standard SPARQL 1.1 and the standard
+  protocols are used.
+
+Terms are pyoxigraph terms (``NamedNode``, ``BlankNode``, ``Literal``, ``Triple``, ``Quad``,
+``DefaultGraph``). Graph names are passed and returned as IRI strings.
+
+Atomicity. ``replace_graphs`` builds ONE SPARQL Update request
+``DROP SILENT GRAPH <a> ; DROP SILENT GRAPH <b> ; INSERT DATA { GRAPH <a> {...} GRAPH <b> {...} }``
+from properly serialised terms. All input is materialised and checked before anything is sent,
+and a SPARQL Update request is applied in one transaction by pyoxigraph (``Store.update``) and by
+the Oxigraph server, so either every graph is replaced or none is.
+
+Bindings. ``query(sparql, bindings)`` never pastes text into the query:
+
+* embedded: pyoxigraph ``substitutions`` (SEP-0007). pyoxigraph only allows substituting
+  variables a SELECT projects; for other variables (e.g. ``SELECT (COUNT(*) AS ?n)`` with
+  ``?s`` bound) the VALUES injection below is used, so both backends accept the same queries.
+* remote: a ``VALUES (?a ?b) { (<iri> "lit"@en) }`` block whose terms are serialised by
+  pyoxigraph (N-Triples escaping of quotes, backslashes, newlines; IRIs validated on
+  construction), placed at the start of the query's outermost WHERE group (so the bound values
+  restrict the whole pattern, FILTERs and aggregates included), or, when no such group exists
+  (``DESCRIBE <x>``, ``CONSTRUCT WHERE``, a WHERE that is itself a sub-select), as the trailing
+  VALUES clause of the query. Blank nodes cannot be bound remotely (SPARQL forbids them in
+  VALUES). Variable names must be plain SPARQL variable names.
+"""
+
+from __future__ import annotations
+
+import abc
+import http.client
+import re
+import threading
+import urllib.error
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from typing import Literal as TypingLiteral
+from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+)
+
+__all__ = [
+    "EmbeddedStore",
+    "NotAcceptableError",
+    "QuerySyntaxError",
+    "RemoteStore",
+    "SelectResult",
+    "Store",
+    "StoreError",
+    "Term",
+    "inject_values",
+    "open_store",
+    "query_form",
+    "sparql_term",
+]
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+_DEFAULT_CHUNK = 50_000
+
+
+class StoreError(Exception):
+    """Any failure of the store: connection, HTTP, timeout, bad query or data."""
+
+
+class QuerySyntaxError(StoreError):
+    """The SPARQL query or update was rejected by the parser (message kept)."""
+
+
+class NotAcceptableError(StoreError):
+    """No result serialisation matches the requested media types (HTTP 406)."""
+
+
+class SelectResult(list):
+    """Rows of a SELECT result: a list of ``{variable: term}`` dicts (unbound variables are
+    absent), with the projected variable names in ``.variables``."""
+
+    def __init__(self, variables: list[str], rows: Iterable[dict[str, Term]] = ()) -> None:
+        super().__init__(rows)
+        self.variables = variables
+
+
+# --------------------------------------------------------------------------- serialisation
+
+_VARNAME = re.compile(r"^\w+$")
+
+
+def sparql_term(term: Term, *, allow_blank: bool = False) -> str:
+    """Serialise one RDF term for SPARQL text (N-Triples syntax, which SPARQL accepts)."""
+    if isinstance(term, NamedNode | Literal):
+        return str(term)
+    if isinstance(term, BlankNode):
+        if allow_blank:
+            return str(term)
+        raise StoreError("a blank node cannot be bound in a SPARQL VALUES block")
+    raise StoreError(f"cannot use {term!r} as a SPARQL term (expected NamedNode or Literal)")
+
+
+def _var_name(name: str) -> str:
+    name = name[1:] if name[:1] in "?$" else name
+    if not _VARNAME.match(name):
+        raise StoreError(f"invalid SPARQL variable name {name!r}")
+    return name
+
+
+def _graph_iri(name: str) -> NamedNode:
+    if isinstance(name, NamedNode):
+        return name
+    try:
+        return NamedNode(name)
+    except (ValueError, TypeError) as e:
+        raise StoreError(f"invalid graph IRI {name!r}: {e}") from None
+
+
+def _triple_line(t: object, where: str) -> str:
+    if not isinstance(t, Triple):
+        raise StoreError(f"{where}: expected a pyoxigraph Triple, got {t!r}")
+    return f"{t.subject} {t.predicate} {t.object} ."
+
+
+def _insert_data(quads: Iterable[Quad]) -> str:
+    """One ``INSERT DATA`` operation for some quads, grouped by graph."""
+    groups: dict[str | None, list[str]] = {}
+    for q in quads:
+        if not isinstance(q, Quad):
+            raise StoreError(f"expected a pyoxigraph Quad, got {q!r}")
+        g = q.graph_name
+        if isinstance(g, DefaultGraph):
+            key = None
+        elif isinstance(g, NamedNode):
+            key = str(g)
+        else:
+            raise StoreError("blank-node graph names are not supported")
+        groups.setdefault(key, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    parts = ["INSERT DATA {"]
+    for key, lines in groups.items():
+        if key is None:
+            parts.extend(lines)
+        else:
+            parts.append(f"GRAPH {key} {{")
+            parts.extend(lines)
+            parts.append("}")
+    parts.append("}")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- query text
+
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<str>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+             |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+    | (?P<var>[?$]\w+)
+    | (?P<word>[A-Za-z_][\w.\-]*(?::[\w.\-%:\\]*)?|:[\w.\-%:\\]*)
+    | (?P<other>.)
+    """,
+    re.X | re.S,
+)
+_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+
+
+def _tokens(sparql: str) -> list[tuple[str, str, int]]:
+    out = []
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            out.append((kind, m.group(), m.end()))
+    return out
+
+
+def query_form(sparql: str) -> str | None:
+    """The query form keyword (SELECT, CONSTRUCT, ASK, DESCRIBE) or None."""
+    for kind, text, _ in _tokens(sparql):
+        if kind == "word" and text.upper() in _FORMS:
+            return text.upper()
+    return None
+
+
+def _where_open(sparql: str) -> int | None:
+    """Offset just after the ``{`` opening the outermost WHERE group, if there is one that
+    may start with a VALUES block."""
+    toks = _tokens(sparql)
+    i = next(
+        (k for k, (kind, text, _) in enumerate(toks) if kind == "word" and text.upper() in _FORMS),
+        None,
+    )
+    if i is None:
+        return None
+    form = toks[i][1].upper()
+    i += 1
+    if form == "CONSTRUCT":
+        if i < len(toks) and toks[i][1].upper() == "WHERE":
+            return None  # short form: the pattern is the template
+        depth = 0
+        while i < len(toks):  # skip the template
+            t = toks[i][1]
+            i += 1
+            if t == "{":
+                depth += 1
+            elif t == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+    parens = 0
+    while i < len(toks):
+        kind, t, end = toks[i]
+        if t == "(":
+            parens += 1
+        elif t == ")":
+            parens -= 1
+        elif t == "{" and parens == 0:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt[0] == "word" and nxt[1].upper() == "SELECT":
+                return None  # the group is a sub-select: no VALUES before it
+            return end
+        i += 1
+    return None
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """Return ``sparql`` with a VALUES block binding ``bindings`` (safely serialised)."""
+    if not bindings:
+        return sparql
+    names = [_var_name(k) for k in bindings]
+    values = [sparql_term(v) for v in bindings.values()]
+    block = "VALUES ({}) {{ ({}) }}".format(
+        " ".join("?" + n for n in names), " ".join(values)
+    )
+    pos = _where_open(sparql)
+    if pos is None:
+        return f"{sparql}\n{block}\n"
+    return f"{sparql[:pos]}\n{block}\n{sparql[pos:]}"
+
+
+# --------------------------------------------------------------------------- content negotiation
+
+
+def _parse_accept(accept: str) -> list[str]:
+    entries = []
+    for n, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            entries.append((-q, n, media))
+    return [m for _, _, m in sorted(entries)] or ["*/*"]
+
+
+def _negotiate(accept: str, graph: bool) -> QueryResultsFormat | RdfFormat:
+    for media in _parse_accept(accept):
+        if media in ("*/*", "application/*"):
+            return RdfFormat.N_TRIPLES if graph else QueryResultsFormat.JSON
+        if media == "text/*":
+            return RdfFormat.TURTLE if graph else QueryResultsFormat.TSV
+        if graph:
+            fmt = RdfFormat.from_media_type(media)
+        else:
+            fmt = QueryResultsFormat.from_media_type(media)
+        if fmt is not None:
+            return fmt
+    kind = "RDF" if graph else "SPARQL results"
+    raise NotAcceptableError(f"no {kind} serialisation matches Accept: {accept!r}")
+
+
+def _solutions(result: QuerySolutions) -> SelectResult:
+    names = [v.value for v in result.variables]
+    rows = []
+    for sol in result:
+        row = {}
+        for i, name in enumerate(names):
+            term = sol[i]
+            if term is not None:
+                row[name] = term
+        rows.append(row)
+    return SelectResult(names, rows)
+
+
+def _convert(result: object) -> SelectResult | bool | list[Triple]:
+    if isinstance(result, QuerySolutions):
+        return _solutions(result)
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    return [t if isinstance(t, Triple) else t.triple for t in result]
+
+
+# --------------------------------------------------------------------------- the interface
+
+
+class Store(abc.ABC):
+    """The catalog's RDF store. Named graphs are identified by IRI strings."""
+
+    name: str = "store"
+
+    # -- queries
+    @abc.abstractmethod
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> SelectResult | bool | list[Triple]:
+        """SELECT -> SelectResult rows; ASK -> bool; CONSTRUCT/DESCRIBE -> list of Triples."""
+
+    @abc.abstractmethod
+    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        """Run a query and return ``(body, content_type)`` serialised per ``accept``."""
+
+    @abc.abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update request (atomic)."""
+
+    # -- graphs
+    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        """Atomically replace several named graphs; an empty iterable drops the graph."""
+        drops: list[str] = []
+        body: list[str] = []
+        for name, triples in graphs.items():
+            g = str(_graph_iri(name))
+            drops.append(f"DROP SILENT GRAPH {g}")
+            lines = [_triple_line(t, f"graph {g}") for t in triples]
+            if lines:
+                body.append(f"GRAPH {g} {{")
+                body.extend(lines)
+                body.append("}")
+        if not drops:
+            return
+        ops = " ;\n".join(drops)
+        if body:
+            ops += " ;\nINSERT DATA {\n" + "\n".join(body) + "\n}"
+        self.update(ops)
+
+    def drop_graphs(self, names: Iterable[str]) -> None:
+        """Drop some named graphs (missing ones are ignored), atomically."""
+        ops = [f"DROP SILENT GRAPH {_graph_iri(n)}" for n in names]
+        if ops:
+            self.update(" ;\n".join(ops))
+
+    @abc.abstractmethod
+    def graph(self, name: str) -> list[Triple]:
+        """The triples of one named graph (empty if it does not exist)."""
+
+    @abc.abstractmethod
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs (the default graph is not included)."""
+
+    @abc.abstractmethod
+    def has_graph(self, name: str) -> bool:
+        """Whether the named graph exists."""
+
+    # -- bulk
+    @abc.abstractmethod
+    def bulk_load(
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+    ) -> None:
+        """Load a file or bytes fast (not atomic). ``to_graph`` only for triple formats."""
+
+    @abc.abstractmethod
+    def bulk_extend(self, quads: Iterable[Quad]) -> None:
+        """Add many quads fast (not atomic)."""
+
+    @abc.abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """All quads, or those of one named graph."""
+
+    def dump(
+        self, output: BinaryIO, format: RdfFormat = RdfFormat.N_QUADS, graph: str | None = None
+    ) -> None:
+        """Serialise the whole dataset (or one named graph) to ``output``."""
+        if graph is None and not format.supports_datasets:
+            raise StoreError(f"{self.name}: {format.name} holds one graph: pass graph=")
+        try:
+            if graph is None:
+                ox.serialize(self.quads(), output, format)
+            else:
+                ox.serialize((q.triple for q in self.quads(graph)), output, format)
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{self.name}: dump failed: {e}") from e
+
+    @abc.abstractmethod
+    def __len__(self) -> int:
+        """Number of quads in the store."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove everything."""
+
+    def flush(self) -> None:
+        """Make sure writes are on disk (no-op where not meaningful)."""
+        return None
+
+    def optimize(self) -> None:
+        """Compact storage after big loads (no-op where not meaningful)."""
+        return None
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+def _check_load(format: RdfFormat, to_graph: str | None) -> None:
+    if to_graph is not None and format.supports_datasets:
+        raise StoreError(f"to_graph only applies to triple formats, not {format.name}")
+
+
+# --------------------------------------------------------------------------- embedded
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph.Store on disk at ``path`` (in memory if None)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.name = f"embedded store {self.path or '(in memory)'}"
+        try:
+            self._store: ox.Store | None = ox.Store(str(self.path) if self.path else None)
+        except OSError as e:
+            raise StoreError(f"{self.name}: cannot open: {e}") from e
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph.Store."""
+        if self._store is None:
+            raise StoreError(f"{self.name}: store is closed")
+        return self._store
+
+    def _fail(self, what: str, e: Exception) -> StoreError:
+        if isinstance(e, SyntaxError):
+            return QuerySyntaxError(f"{self.name}: {what}: {e}")
+        return StoreError(f"{self.name}: {what} failed: {e}")
+
+    def _run(self, sparql: str, bindings: Mapping[str, Term] | None):
+        store = self.oxigraph
+        if bindings:
+            subs = {ox.Variable(_var_name(k)): v for k, v in bindings.items()}
+            try:
+                return store.query(sparql, substitutions=subs)
+            except RuntimeError as e:
+                if "projection" not in str(e):
+                    raise
+            sparql = inject_values(sparql, bindings)  # variable not projected: use VALUES
+        return store.query(sparql)
+
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> SelectResult | bool | list[Triple]:
+        try:
+            return _convert(self._run(sparql, bindings))
+        except StoreError:
+            raise
+        except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as e:
+            raise self._fail("query", e) from e
+
+    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        try:
+            result = self._run(sparql, None)
+            fmt = _negotiate(accept, graph=isinstance(result, ox.QueryTriples))
+            return result.serialize(format=fmt), fmt.media_type
+        except StoreError:
+            raise
+        except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+            raise self._fail("query", e) from e
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.oxigraph.update(sparql)
+        except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+            raise self._fail("update", e) from e
+
+    def graph(self, name: str) -> list[Triple]:
+        g = _graph_iri(name)
+        return [q.triple for q in self.oxigraph.quads_for_pattern(None, None, None, g)]
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, NamedNode))
+
+    def has_graph(self, name: str) -> bool:
+        return self.oxigraph.contains_named_graph(_graph_iri(name))
+
+    def bulk_load(
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+    ) -> None:
+        _check_load(format, to_graph)
+        target = _graph_iri(to_graph) if to_graph is not None else None
+        try:
+            if isinstance(source, bytes | bytearray):
+                self.oxigraph.bulk_load(bytes(source), format, to_graph=target)
+            else:
+                self.oxigraph.bulk_load(format=format, path=str(source), to_graph=target)
+        except (SyntaxError, OSError, ValueError) as e:
+            raise StoreError(f"{self.name}: bulk load of {_src(source)} failed: {e}") from e
+
+    def bulk_extend(self, quads: Iterable[Quad]) -> None:
+        try:
+            self.oxigraph.bulk_extend(quads)
+        except (OSError, ValueError, TypeError) as e:
+            raise StoreError(f"{self.name}: bulk extend failed: {e}") from e
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        g = _graph_iri(graph) if graph is not None else None
+        return iter(self.oxigraph.quads_for_pattern(None, None, None, g))
+
+    def dump(
+        self, output: BinaryIO, format: RdfFormat = RdfFormat.N_QUADS, graph: str | None = None
+    ) -> None:
+        if graph is None and not format.supports_datasets:
+            raise StoreError(f"{self.name}: {format.name} holds one graph: pass graph=")
+        g = _graph_iri(graph) if graph is not None else None
+        try:
+            self.oxigraph.dump(output, format, from_graph=g)
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{self.name}: dump failed: {e}") from e
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def clear(self) -> None:
+        try:
+            self.oxigraph.clear()
+        except OSError as e:
+            raise StoreError(f"{self.name}: clear failed: {e}") from e
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.oxigraph.flush()
+
+    def optimize(self) -> None:
+        if self.path is not None:
+            self.oxigraph.optimize()
+
+    def close(self) -> None:
+        if self._store is not None:
+            if self.path is not None:
+                self._store.flush()
+            self._store = None
+
+
+def _src(source: Path | bytes) -> str:
+    return f"{len(source)} bytes" if isinstance(source, bytes | bytearray) else str(source)
+
+
+# --------------------------------------------------------------------------- remote
+
+
+@dataclass
+class _Response:
+    status: int
+    content_type: str
+    body: bytes
+
+
+class _Http:
+    """Keep-alive HTTP/1.1 connections, one per thread and host."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[http.client.HTTPConnection] = []
+
+    def connect(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = cls(netloc, timeout=self.timeout)
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    def _pooled(self, scheme: str, netloc: str) -> tuple[http.client.HTTPConnection, bool]:
+        pool = self._local.__dict__.setdefault("pool", {})
+        conn = pool.get((scheme, netloc))
+        if conn is not None:
+            return conn, True
+        conn = pool[(scheme, netloc)] = self.connect(scheme, netloc)
+        return conn, False
+
+    def _drop(self, scheme: str, netloc: str) -> None:
+        conn = self._local.__dict__.get("pool", {}).pop((scheme, netloc), None)
+        if conn is not None:
+            conn.close()
+
+    def request(self, method: str, url: str, body: object, headers: dict[str, str]) -> _Response:
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        for attempt in (0, 1):
+            conn, reused = self._pooled(parts.scheme, parts.netloc)
+            try:
+                conn.request(method, target, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._drop(parts.scheme, parts.netloc)
+                # a kept-alive connection the server closed meanwhile: retry once on a new one
+                if reused and attempt == 0 and not hasattr(body, "read"):
+                    continue
+                raise
+            except BaseException:
+                self._drop(parts.scheme, parts.netloc)
+                raise
+            if resp.will_close:
+                self._drop(parts.scheme, parts.netloc)
+            return _Response(resp.status, resp.getheader("Content-Type", ""), data)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 Query / Update / Graph Store endpoint over HTTP.
+
+    ``client="http"`` (default) talks SPARQL 1.1 Protocol over a keep-alive ``http.client``
+    connection (about 1.5 ms per call); ``client="sparqlwrapper"`` sends queries through
+    SPARQLWrapper instead (slower, new connection per call, but its auth/proxy handling is
+    available). Updates and Graph Store requests always use the keep-alive client.
+    """
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        timeout: float = 60.0,
+        *,
+        client: TypingLiteral["http", "sparqlwrapper"] = "http",
+        chunk_size: int = _DEFAULT_CHUNK,
+    ) -> None:
+        for url in (query_url, update_url, graph_store_url):
+            if url is not None and urlsplit(url).scheme not in ("http", "https"):
+                raise StoreError(f"not an http(s) URL: {url!r}")
+        if client not in ("http", "sparqlwrapper"):
+            raise StoreError(f"unknown client {client!r}")
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.graph_store_url = graph_store_url
+        self.timeout = timeout
+        self.client = client
+        self.chunk_size = chunk_size
+        self.name = f"remote store {query_url}"
+        self._http = _Http(timeout)
+
+    @classmethod
+    def from_base_url(cls, base_url: str, **kwargs: object) -> RemoteStore:
+        """Oxigraph server layout: ``base/query``, ``base/update``, ``base/store``."""
+        base = base_url.rstrip("/")
+        return cls(f"{base}/query", f"{base}/update", f"{base}/store", **kwargs)
+
+    # -- transport
+    def _send(
+        self,
+        url: str,
+        what: str,
+        body: object,
+        content_type: str,
+        accept: str | None = None,
+        length: int | None = None,
+    ) -> _Response:
+        headers = {"Content-Type": content_type}
+        if accept:
+            headers["Accept"] = accept
+        if length is not None:
+            headers["Content-Length"] = str(length)
+        try:
+            resp = self._http.request("POST", url, body, headers)
+        except TimeoutError as e:
+            raise StoreError(f"{self.name}: {what} timed out after {self.timeout}s ({url})") from e
+        except (OSError, http.client.HTTPException) as e:
+            raise StoreError(f"{self.name}: {what} failed: cannot reach {url}: {e}") from e
+        self._check(resp.status, resp.body, url, what)
+        return resp
+
+    def _check(self, status: int, body: bytes, url: str, what: str) -> None:
+        if status < 300:
+            return
+        msg = body.decode("utf-8", "replace").strip()
+        text = f"{self.name}: {what} rejected by {url} (HTTP {status}): {msg}"
+        if status == 400:
+            raise QuerySyntaxError(text)
+        if status == 406:
+            raise NotAcceptableError(text)
+        raise StoreError(text)
+
+    def _query_request(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        if self.client == "sparqlwrapper":
+            return self._sparqlwrapper_query(sparql, accept)
+        resp = self._send(self.query_url, "query", sparql.encode(), "application/sparql-query",
+                          accept)
+        return resp.body, resp.content_type
+
+    def _sparqlwrapper_query(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        sw = SPARQLWrapper(self.query_url)
+        sw.setMethod(POST)
+        sw.setRequestMethod(POSTDIRECTLY)
+        sw.setTimeout(max(1, round(self.timeout)))
+        sw.addCustomHttpHeader("Accept", accept)
+        url = self.query_url
+        try:
+            with warnings.catch_warnings():  # it warns on query types it cannot detect
+                warnings.simplefilter("ignore", RuntimeWarning)
+                sw.setQuery(sparql)
+                response = sw.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except QueryBadFormed as e:
+            raise QuerySyntaxError(f"{self.name}: query rejected by {url} (HTTP 400): {e}") from e
+        except urllib.error.HTTPError as e:
+            self._check(e.code, e.read(), url, "query")
+            raise
+        except SPARQLWrapperException as e:
+            raise StoreError(f"{self.name}: query failed at {url}: {e}") from e
+        except TimeoutError as e:
+            raise StoreError(f"{self.name}: query timed out after {self.timeout}s ({url})") from e
+        except (OSError, http.client.HTTPException) as e:
+            raise StoreError(f"{self.name}: query failed: cannot reach {url}: {e}") from e
+
+    # -- queries
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> SelectResult | bool | list[Triple]:
+        if bindings:
+            sparql = inject_values(sparql, bindings)
+        graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        body, ctype = self._query_request(sparql, N_TRIPLES if graph else SPARQL_JSON)
+        media = ctype.split(";")[0].strip().lower()
+        try:
+            results_format = QueryResultsFormat.from_media_type(media) if media else None
+            if results_format is not None:
+                return _convert(ox.parse_query_results(body, results_format))
+            rdf_format = RdfFormat.from_media_type(media) if media else None
+            if rdf_format is not None:
+                return [q.triple for q in ox.parse(body, rdf_format)]
+        except (SyntaxError, ValueError, OSError) as e:
+            raise StoreError(f"{self.name}: unreadable query result ({media}): {e}") from e
+        raise StoreError(f"{self.name}: unexpected result type {ctype!r} from {self.query_url}")
+
+    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        return self._query_request(sparql, accept)
+
+    def update(self, sparql: str) -> None:
+        self._send(self.update_url, "update", sparql.encode(), "application/sparql-update")
+
+    # -- graphs
+    def graph(self, name: str) -> list[Triple]:
+        g = _graph_iri(name)
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+        assert isinstance(result, list)
+        return result
+
+    def graph_names(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+        return sorted(r["g"].value for r in rows if isinstance(r.get("g"), NamedNode))
+
+    def has_graph(self, name: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {_graph_iri(name)} {{}} }}"))
+
+    # -- bulk
+    def bulk_load(
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+    ) -> None:
+        """Triple formats with a Graph Store URL: one streamed Graph Store Protocol POST.
+        Otherwise the data is parsed locally and sent as INSERT DATA chunks."""
+        _check_load(format, to_graph)
+        if self.graph_store_url and not format.supports_datasets:
+            sep = "&" if "?" in self.graph_store_url else "?"
+            target = f"graph={quote(str(_graph_iri(to_graph)).strip('<>'), safe='')}" \
+                if to_graph is not None else "default"
+            url = f"{self.graph_store_url}{sep}{target}"
+            what = f"bulk load of {_src(source)}"
+            if isinstance(source, bytes | bytearray):
+                self._send(url, what, bytes(source), format.media_type)
+            else:
+                path = Path(source)
+                with path.open("rb") as f:
+                    self._send(url, what, f, format.media_type, length=path.stat().st_size)
+            return
+        try:
+            if isinstance(source, bytes | bytearray):
+                parsed = ox.parse(bytes(source), format)
+            else:
+                parsed = ox.parse(format=format, path=str(source))
+            if to_graph is not None:
+                g = _graph_iri(to_graph)
+                parsed = (Quad(q.subject, q.predicate, q.object, g) for q in parsed)
+            self.bulk_extend(parsed)
+        except (SyntaxError, OSError, ValueError) as e:
+            raise StoreError(f"{self.name}: bulk load of {_src(source)} failed: {e}") from e
+
+    def bulk_extend(self, quads: Iterable[Quad]) -> None:
+        """INSERT DATA in chunks of ``chunk_size`` quads. Blank node labels are scoped to one
+        request, so once a blank node is seen the rest is sent as a single request."""
+        buf: list[Quad] = []
+        blank = False
+        for q in quads:
+            buf.append(q)
+            if not blank and (isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)):
+                blank = True
+            if len(buf) >= self.chunk_size and not blank:
+                self.update(_insert_data(buf))
+                buf = []
+        if buf:
+            self.update(_insert_data(buf))
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Streams the quads over a dedicated connection (SPARQL SELECT, JSON results)."""
+        if graph is not None:
+            g = _graph_iri(graph)
+            sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
+        else:
+            g = None
+            sparql = (
+                "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+            )
+        return self._stream_quads(sparql, g)
+
+    def _stream_quads(self, sparql: str, g: NamedNode | None) -> Iterator[Quad]:
+        parts = urlsplit(self.query_url)
+        conn = self._http.connect(parts.scheme, parts.netloc)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            try:
+                conn.request("POST", target, body=sparql.encode(), headers={
+                    "Content-Type": "application/sparql-query", "Accept": SPARQL_JSON})
+                resp = conn.getresponse()
+            except (OSError, http.client.HTTPException) as e:
+                raise StoreError(f"{self.name}: cannot reach {self.query_url}: {e}") from e
+            if resp.status >= 300:
+                self._check(resp.status, resp.read(), self.query_url, "quads")
+            try:
+                for sol in ox.parse_query_results(resp, QueryResultsFormat.JSON):
+                    graph_name = g if g is not None else (sol["g"] or DefaultGraph())
+                    yield Quad(sol["s"], sol["p"], sol["o"], graph_name)
+            except (SyntaxError, OSError, ValueError) as e:
+                raise StoreError(f"{self.name}: reading quads failed: {e}") from e
+        finally:
+            conn.close()
+
+    def __len__(self) -> int:
+        rows = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        )
+        return int(rows[0]["n"].value)
+
+    def clear(self) -> None:
+        self.update("DROP ALL")
+
+    def close(self) -> None:
+        self._http.close()
+
+
+# --------------------------------------------------------------------------- factory
+
+
+def open_store(
+    data_dir: Path,
+    remote_url: str | None = None,
+    *,
+    update_url: str | None = None,
+    graph_store_url: str | None = None,
+    timeout: float = 60.0,
+) -> Store:
+    """Open the catalog store.
+
+    Without ``remote_url``: embedded Oxigraph in ``data_dir / "store"``. With a base URL
+    (no path, e.g. ``http://127.0.0.1:7878``): an Oxigraph server (``/query``, ``/update``,
+    ``/store``). With any other URL: that SPARQL endpoint for queries, and for updates unless
+    ``update_url`` is given (e.g. Virtuoso ``http://host:8890/sparql``).
+    """
+    if remote_url is None:
+        return EmbeddedStore(Path(data_dir) / "store")
+    if urlsplit(remote_url).path in ("", "/") and update_url is None and graph_store_url is None:
+        return RemoteStore.from_base_url(remote_url, timeout=timeout)
+    return RemoteStore(remote_url, update_url, graph_store_url, timeout=timeout)

@@ -1,0 +1,520 @@
+"""The catalog core: load, validate, store and read records.
+
+Data flows one way: files are parsed into a staging store, cut into records
+(hdcat.records), validated per record (hdcat.validation) and written to the catalog store
+(hdcat.store) one named graph per record. Readers (CLI, web service) go through this class.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from hdcat import datatypes, queries, rdfio, resources
+from hdcat.config import Settings, load_settings
+from hdcat.errors import InputError
+from hdcat.namespaces import (
+    GRAPH_LEGISLATION,
+    GRAPH_ONTOLOGY,
+    GRAPH_STANDARDS,
+    GRAPH_VOCABULARIES,
+    PREFIXES,
+)
+from hdcat.records import Record, Splitter
+from hdcat.store import Store, open_store
+from hdcat.terms import to_rdflib, triples_to_graph
+from hdcat.validation import Report, profile_shapes, validate_graph
+
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+PROV_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
+DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
+SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+
+SHIPPED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, GRAPH_STANDARDS, GRAPH_LEGISLATION)
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+}
+QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+# Files larger than this are staged on disk rather than in memory.
+DISK_STAGING_BYTES = 64 * 1024 * 1024
+WRITE_BATCH_RECORDS = 2000
+
+
+@dataclass
+class LoadReport:
+    """What a load did: records stored, records refused with their reasons, files refused."""
+
+    stored: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    refused: list[Report] = field(default_factory=list)
+    warned: list[Report] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    shared: int = 0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not self.errors
+
+
+@dataclass
+class _Batch:
+    """Records and shared graphs of one document, as the validator sees them."""
+
+    records: list[Record]
+    shared: dict[str, list[ox.Triple]]
+    source: str
+    existing: dict[str, str] = field(default_factory=dict)
+    """Dataset IRI -> the record IRI that already holds it in the store."""
+    by_dataset: dict[ox.NamedNode | ox.BlankNode, Record] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_dataset = {r.dataset: r for r in self.records}
+
+
+class Catalog:
+    """A health-data catalog in a data folder (or on a remote SPARQL store)."""
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.store = (
+            store if store is not None else open_store(settings.data_dir, settings.store_url)
+        )
+        self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, **overrides: object) -> Catalog:
+        settings = load_settings(data_dir, **overrides)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri.rstrip("/")
+
+    # ------------------------------------------------------------------ initialisation
+
+    def is_initialized(self) -> bool:
+        return self.store.has_graph(GRAPH_ONTOLOGY)
+
+    def initialize(self, demo: bool = False, progress: bool = False) -> LoadReport | None:
+        """Load the shipped ontology, vocabularies, standards and legislation; the demo if asked."""
+        graphs: dict[str, list[ox.Triple]] = {}
+        for graph, paths in resources.ontology_files().items():
+            triples: list[ox.Triple] = []
+            for path in paths:
+                triples.extend(q.triple for q in ox.parse(path=str(path)))
+            graphs[graph] = triples
+        self.store.replace_graphs(graphs)
+        if demo:
+            return self.load([resources.demo_catalog()], progress=progress)
+        return None
+
+    def count_records(self) -> int:
+        rows = self.store.query(queries.get("stats_counts"))
+        return int(rows[0]["records"].value) if rows else 0
+
+    # ------------------------------------------------------------------ background
+
+    def _shipped_index(self) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]]:
+        """Subject -> quads of the shipped vocabularies, standards and legislation."""
+        if self._shipped is None:
+            index: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {}
+            for graph, paths in resources.ontology_files().items():
+                name = ox.NamedNode(graph)
+                for path in paths:
+                    for quad in ox.parse(path=str(path)):
+                        index.setdefault(quad.subject, []).append(
+                            ox.Quad(quad.subject, quad.predicate, quad.object, name)
+                        )
+            self._shipped = index
+        return self._shipped
+
+    def _stored_descriptions(
+        self, iris: Iterable[ox.NamedNode]
+    ) -> dict[ox.NamedNode, list[ox.Triple]]:
+        iris = list(iris)
+        found: dict[ox.NamedNode, list[ox.Triple]] = {}
+        if not iris:
+            return found
+        for row in self.store.query(queries.with_values("graphs_content", g=iris)):
+            found.setdefault(row["g"], []).append(ox.Triple(row["s"], row["p"], row["o"]))
+        return found
+
+    # ------------------------------------------------------------------ validation
+
+    def _validation_data(
+        self, record: Record, batch: _Batch, cache: dict[ox.NamedNode, list[ox.Triple]]
+    ) -> tuple[Graph, set]:
+        """The record plus what its rules look at: referenced things and upstream lineage."""
+        triples: list[ox.Triple] = list(record.triples)
+        own = record.subjects()
+        focus: set = set(own)
+        shipped = self._shipped_index()
+        frontier = {t.object for t in record.triples if isinstance(t.object, ox.NamedNode)} - own
+        seen: set = set(own)
+        for depth in range(3):
+            missing = []
+            next_frontier: set = set()
+            for iri in frontier:
+                if iri in seen:
+                    continue
+                seen.add(iri)
+                described = batch.shared.get(iri.value)
+                if described is not None and depth == 0:
+                    focus.update(t.subject for t in described)
+                if described is None and iri in shipped:
+                    described = [q.triple for q in shipped[iri]]
+                if described is None and iri in batch.by_dataset:
+                    continue
+                if described is None:
+                    described = cache.get(iri)
+                if described is None:
+                    missing.append(iri)
+                    continue
+                triples.extend(described)
+                next_frontier.update(
+                    t.object for t in described if isinstance(t.object, ox.NamedNode)
+                )
+            if missing:
+                stored = self._stored_descriptions(missing)
+                for iri in missing:
+                    cache[iri] = stored.get(iri, [])
+                    triples.extend(cache[iri])
+                    next_frontier.update(
+                        t.object for t in cache[iri] if isinstance(t.object, ox.NamedNode)
+                    )
+            frontier = next_frontier
+        triples.extend(self._upstream_lineage(record, batch))
+        return triples_to_graph(datatypes.restore(triples)), focus
+
+    def _upstream_lineage(self, record: Record, batch: _Batch) -> list[ox.Triple]:
+        facts: list[ox.Triple] = []
+        frontier = {
+            t.object
+            for t in record.triples
+            if t.predicate == PROV_DERIVED and t.subject == record.dataset
+        }
+        seen = {record.dataset}
+        for _ in range(25):
+            frontier -= seen
+            if not frontier:
+                break
+            seen |= frontier
+            from_store = []
+            nxt: set = set()
+            for ds in frontier:
+                upstream = batch.by_dataset.get(ds)
+                if upstream is None:
+                    if isinstance(ds, ox.NamedNode):
+                        from_store.append(ds)
+                    continue
+                acts = {
+                    t.object
+                    for t in upstream.triples
+                    if t.subject == ds and t.predicate == PROV_GENERATED
+                }
+                for t in upstream.triples:
+                    if (t.subject == ds and t.predicate in (PROV_DERIVED, PROV_GENERATED)) or (
+                        t.subject in acts and t.predicate == DCT_TYPE
+                    ):
+                        facts.append(t)
+                        if t.predicate == PROV_DERIVED:
+                            nxt.add(t.object)
+            if from_store:
+                for t in self.store.query(queries.with_values("lineage_facts", ds=from_store)):
+                    facts.append(t)
+                    if t.predicate == PROV_DERIVED:
+                        nxt.add(t.object)
+            frontier = nxt
+        return facts
+
+    def _validate_batch(self, batch: _Batch, level: str) -> Iterator[tuple[Record, Report]]:
+        shapes = profile_shapes(level)
+        cache: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for record in batch.records:
+            data, focus = self._validation_data(record, batch, cache)
+            results = validate_graph(data, shapes, focus=[to_rdflib(n) for n in focus])
+            yield record, Report(_text(record.dataset), results, source=batch.source)
+
+    # ------------------------------------------------------------------ loading
+
+    @contextmanager
+    def _staging(self, path: Path) -> Iterator[ox.Store]:
+        size = path.stat().st_size if path.exists() else 0
+        if size > DISK_STAGING_BYTES:
+            with tempfile.TemporaryDirectory(prefix="staging-", dir=self.settings.data_dir) as d:
+                yield ox.Store(d)
+        else:
+            yield ox.Store()
+
+    def _existing_records(self, datasets: list) -> dict[str, str]:
+        named = [d for d in datasets if isinstance(d, ox.NamedNode)]
+        found: dict[str, str] = {}
+        for start in range(0, len(named), 500):
+            chunk = named[start : start + 500]
+            for row in self.store.query(queries.with_values("records_for_datasets", ds=chunk)):
+                found[str(row["ds"])] = row["record"].value
+        return found
+
+    def _read(
+        self, path: Path, staging: ox.Store, contexts: Mapping[str, object] | None, fmt: str | None
+    ) -> _Batch:
+        rdfio.parse_into(staging, path, fmt=rdfio.detect_format(path, fmt), contexts=contexts)
+        splitter = Splitter(staging, self.base, today=date.today())
+        existing = self._existing_records(splitter.datasets)
+        records = list(splitter.iter_records(existing))
+        shared, _kinds = splitter.shared_graphs()
+        return _Batch(records, shared, str(path), existing)
+
+    def load(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        level: str = "full",
+        strict: bool = False,
+        validate: bool = True,
+        contexts: Mapping[str, object] | None = None,
+        fmt: str | None = None,
+        progress: bool = False,
+        on_record: Callable[[Record, Report | None], None] | None = None,
+    ) -> LoadReport:
+        """Load RDF files: split into records, validate, store the valid ones.
+
+        With `strict`, nothing is written if any file or record is refused. A file that
+        cannot be read is refused whole. Nothing is ever half written: each write replaces
+        whole graphs atomically.
+        """
+        report = LoadReport()
+        pending: list[tuple[_Batch, list[Record]]] = []
+        for raw in paths:
+            path = Path(raw)
+            try:
+                with self._staging(path) as staging:
+                    batch = self._read(path, staging, contexts, fmt)
+            except InputError as e:
+                report.errors.append(e)
+                continue
+            accepted: list[Record] = []
+            checked = (
+                self._validate_batch(batch, level)
+                if validate
+                else ((r, None) for r in batch.records)
+            )
+            for record, verdict in _progress(checked, len(batch.records), progress, path.name):
+                if on_record is not None:
+                    on_record(record, verdict)
+                if verdict is not None and not verdict.conforms:
+                    report.refused.append(verdict)
+                    continue
+                if verdict is not None and verdict.results:
+                    report.warned.append(verdict)
+                accepted.append(record)
+            pending.append((batch, accepted))
+        if strict and not report.ok:
+            return report
+        for batch, accepted in pending:
+            self._write(batch, accepted, report)
+        report.written = True
+        return report
+
+    def _write(self, batch: _Batch, accepted: list[Record], report: LoadReport) -> None:
+        existing = batch.existing
+        graphs: dict[str, list[ox.Triple]] = {}
+        if accepted or not batch.records:
+            graphs.update(batch.shared)
+            report.shared += len(batch.shared)
+        for count, record in enumerate(accepted, start=1):
+            old = existing.get(str(record.dataset))
+            if old is not None:
+                report.replaced.append(record.iri)
+                if old != record.iri:
+                    graphs[old] = []
+            graphs[record.iri] = record.triples
+            report.stored.append(record.iri)
+            if count % WRITE_BATCH_RECORDS == 0:
+                self.store.replace_graphs(graphs)
+                graphs = {}
+        if graphs:
+            self.store.replace_graphs(graphs)
+
+    def validate_file(
+        self,
+        path: str | Path,
+        *,
+        level: str = "full",
+        contexts: Mapping[str, object] | None = None,
+        fmt: str | None = None,
+    ) -> list[Report]:
+        """Validate a file as `load` would, without writing anything."""
+        path = Path(path)
+        with self._staging(path) as staging:
+            batch = self._read(path, staging, contexts, fmt)
+        return [verdict for _record, verdict in self._validate_batch(batch, level)]
+
+    def validate_all(self, level: str = "full", progress: bool = False) -> list[Report]:
+        """Validate every stored record, each against the catalog as it is."""
+        records = [
+            Record(row["ds"], row["record"].value, self.record_triples(row["record"].value))
+            for row in self.store.query(queries.get("all_records"))
+        ]
+        batch = _Batch(records, {}, "catalog")
+        checked = self._validate_batch(batch, level)
+        return [v for _r, v in _progress(checked, len(records), progress, "catalog")]
+
+    # ------------------------------------------------------------------ reading
+
+    def records(self) -> list[tuple[str, str]]:
+        """(record IRI, dataset IRI) of every record."""
+        return [
+            (row["record"].value, str(row["ds"]))
+            for row in self.store.query(queries.get("all_records"))
+        ]
+
+    def find_record(self, iri: str) -> tuple[str, ox.NamedNode | ox.BlankNode] | None:
+        """The record named by a dataset IRI or a catalog record IRI."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return None
+        rows = self.store.query(queries.with_values("record_for", iri=[node]))
+        if not rows:
+            return None
+        return rows[0]["record"].value, rows[0]["ds"]
+
+    def record_triples(self, record_iri: str) -> list[ox.Triple]:
+        return list(datatypes.restore(self.store.graph(record_iri)))
+
+    def _used_vocabulary(self, objects: set) -> list[ox.Triple]:
+        """Vocabulary triples of the concepts used, and of their schemes."""
+        vocab = self.store.graph(GRAPH_VOCABULARIES)
+        by_subject: dict = {}
+        for t in vocab:
+            by_subject.setdefault(t.subject, []).append(t)
+        out: list[ox.Triple] = []
+        schemes: set = set()
+        for node in objects:
+            for t in by_subject.get(node, []):
+                out.append(t)
+                if t.predicate == SKOS_IN_SCHEME:
+                    schemes.add(t.object)
+        for scheme in schemes - objects:
+            out.extend(by_subject.get(scheme, []))
+        return out
+
+    def export_quads(self, record: str | None = None) -> Iterator[ox.Quad]:
+        """The public catalog (or one record with what it references) as quads."""
+        if record is not None:
+            found = self.find_record(record)
+            if found is None:
+                raise KeyError(f"no record for {record}")
+            record_iri, _ds = found
+            graphs = [record_iri]
+        else:
+            graphs = [
+                g for g in self.store.graph_names() if g not in (GRAPH_VOCABULARIES, GRAPH_ONTOLOGY)
+            ]
+        objects: set = set()
+        for name in graphs:
+            g = ox.NamedNode(name)
+            for t in datatypes.restore(self.store.graph(name)):
+                if isinstance(t.object, ox.NamedNode):
+                    objects.add(t.object)
+                yield ox.Quad(t.subject, t.predicate, t.object, g)
+        if record is not None:
+            described = self._stored_descriptions(o for o in objects if o.value not in graphs)
+            for name, triples in described.items():
+                for t in datatypes.restore(triples):
+                    if isinstance(t.object, ox.NamedNode):
+                        objects.add(t.object)
+                    yield ox.Quad(t.subject, t.predicate, t.object, name)
+            shipped = self._shipped_index()
+            for o in list(objects):
+                if o not in described:
+                    yield from (
+                        q for q in shipped.get(o, []) if q.graph_name.value != GRAPH_VOCABULARIES
+                    )
+        vocab_graph = ox.NamedNode(GRAPH_VOCABULARIES)
+        for t in self._used_vocabulary(objects):
+            yield ox.Quad(t.subject, t.predicate, t.object, vocab_graph)
+
+    def export(self, output: BinaryIO, fmt: str = "ttl", record: str | None = None) -> int:
+        """Write the public catalog or one record; return the number of triples written."""
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise ValueError(
+                f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})"
+            ) from None
+        quads = self.export_quads(record)
+        if rdf_format in QUAD_FORMATS:
+            items: list = list(quads)
+        else:
+            items = list(dict.fromkeys(q.triple for q in quads))
+        ox.serialize(items, output, rdf_format, prefixes=PREFIXES)
+        return len(items)
+
+    # ------------------------------------------------------------------ numbers
+
+    def stats(self) -> dict[str, object]:
+        rows = self.store.query(queries.get("stats_counts"))
+        row = rows[0] if rows else {}
+        out: dict[str, object] = {
+            key: int(row[key].value) if key in row else 0
+            for key in ("datasets", "records", "distributions", "publishers")
+        }
+        std = self.store.query(queries.get("count_standards"))
+        out["standards"] = int(std[0]["n"].value) if std else 0
+        out["triples"] = len(self.store)
+        by = {
+            "by_domain": "https://w3id.org/hdcat/ns#domain",
+            "by_category": "https://w3id.org/hdcat/ns#dataCategory",
+            "by_sensitivity_level": "https://w3id.org/hdcat/ns#sensitivityLevel",
+            "by_sharing_mode": "https://w3id.org/hdcat/ns#sharingMode",
+        }
+        for key, prop in by.items():
+            counts = self.store.query(
+                queries.get("stats_by_concept"), {"property": ox.NamedNode(prop)}
+            )
+            out[key] = {_local(r["value"]): int(r["n"].value) for r in counts}
+        return out
+
+
+def _local(term: object) -> str:
+    text = getattr(term, "value", str(term))
+    return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _progress(items: Iterable, total: int, enabled: bool, label: str) -> Iterable:
+    if not enabled or total < 200:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=label, unit="rec")
+
+
+def _text(node: ox.NamedNode | ox.BlankNode) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else str(node)

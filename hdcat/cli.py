@@ -1,0 +1,339 @@
+"""The `hdcat` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from hdcat import rdfio
+from hdcat.catalog import EXPORT_FORMATS, Catalog, LoadReport
+from hdcat.config import DEFAULT_DATA
+from hdcat.errors import HdcatError, InputError
+from hdcat.store import QuerySyntaxError, StoreError
+from hdcat.validation import LEVELS, Report
+
+
+def _catalog(ctx: click.Context) -> Catalog:
+    obj = ctx.ensure_object(dict)
+    if "catalog" not in obj:
+        obj["catalog"] = Catalog.open(obj.get("data"))
+        ctx.call_on_close(obj["catalog"].close)
+    return obj["catalog"]
+
+
+def _ensure_initialized(catalog: Catalog) -> None:
+    if not catalog.is_initialized():
+        catalog.initialize()
+
+
+def _parse_contexts(values: tuple[str, ...]) -> dict[str, object]:
+    contexts: dict[str, object] = {}
+    for value in values:
+        url, sep, file = value.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected URL=FILE, got {value!r}", param_hint="--context")
+        contexts[url] = rdfio.load_context_file(Path(file))
+    return contexts
+
+
+def _show_progress(flag: bool | None) -> bool:
+    return sys.stderr.isatty() if flag is None else flag
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False),
+    envvar="HDCAT_DATA",
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="The data folder.",
+)
+@click.pass_context
+def main(ctx: click.Context, data: str) -> None:
+    """hdcat: a linked-data catalog for health and medical scientific data."""
+    ctx.ensure_object(dict)["data"] = data
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also load the demo catalog.")
+@click.pass_context
+def init(ctx: click.Context, demo: bool) -> None:
+    """Create the data folder and load the ontology, vocabularies and standards."""
+    catalog = _catalog(ctx)
+    report = catalog.initialize(demo=demo, progress=_show_progress(None))
+    click.echo(f"initialised {catalog.settings.data_dir} ({catalog.store!r})")
+    if report is not None:
+        _print_load(report, "en", quiet=True)
+        if not report.ok:
+            sys.exit(1)
+
+
+def _print_reports(reports: list[Report], lang: str, heading: str, warnings: bool) -> None:
+    for rep in reports:
+        where = f" from {rep.source}" if rep.source else ""
+        click.echo(f"{heading} {rep.subject}{where}", err=True)
+        click.echo(rep.describe(lang, warnings=warnings), err=True)
+
+
+def _print_load(report: LoadReport, lang: str, quiet: bool = False) -> None:
+    for error in report.errors:
+        click.echo(f"REFUSED FILE {error}", err=True)
+    _print_reports(report.refused, lang, "REFUSED", warnings=False)
+    if not quiet:
+        _print_reports(report.warned, lang, "WARNINGS", warnings=True)
+    state = "" if report.written else " (nothing written: --strict and something was refused)"
+    stored = len(report.stored) if report.written else 0
+    click.echo(
+        f"{stored} records stored ({len(report.replaced) if report.written else 0} replaced),"
+        f" {len(report.refused)} refused, {len(report.errors)} files refused,"
+        f" {len(report.warned)} with warnings{state}"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Refuse the whole input if any record is invalid.")
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="full",
+    show_default=True,
+    help="full: the whole hdcat profile; core: DCAT-AP mandatory only, the rest warnings.",
+)
+@click.option("--format", "fmt", default=None, help="Input format (default: by file suffix).")
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    metavar="URL=FILE",
+    help="A local copy of a remote JSON-LD context.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
+@click.option("--quiet", is_flag=True, help="Do not list warnings.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@click.pass_context
+def load(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    strict: bool,
+    level: str,
+    fmt: str | None,
+    contexts: tuple[str, ...],
+    lang: str,
+    quiet: bool,
+    progress: bool | None,
+) -> None:
+    """Load RDF files: split into records, validate, store the valid ones."""
+    catalog = _catalog(ctx)
+    _ensure_initialized(catalog)
+    report = catalog.load(
+        [Path(f) for f in files],
+        level=level,
+        strict=strict,
+        fmt=fmt,
+        contexts=_parse_contexts(contexts),
+        progress=_show_progress(progress),
+    )
+    _print_load(report, lang, quiet)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--all", "all_records", is_flag=True, help="Validate every stored record.")
+@click.option("--level", type=click.Choice(LEVELS), default="full", show_default=True)
+@click.option("--engine", type=click.Choice(["pyshacl"]), default="pyshacl", show_default=True)
+@click.option("--format", "fmt", default=None, help="Input format (default: by file suffix).")
+@click.option("--context", "contexts", multiple=True, metavar="URL=FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    file: str | None,
+    all_records: bool,
+    level: str,
+    engine: str,
+    fmt: str | None,
+    contexts: tuple[str, ...],
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Validate a file (without loading it) or every stored record."""
+    if bool(file) == all_records:
+        raise click.UsageError("give either FILE or --all")
+    catalog = _catalog(ctx)
+    _ensure_initialized(catalog)
+    if all_records:
+        reports = catalog.validate_all(level, progress=_show_progress(None))
+    else:
+        reports = catalog.validate_file(
+            file, level=level, fmt=fmt, contexts=_parse_contexts(contexts)
+        )
+    violations = sum(len(r.violations) for r in reports)
+    if as_json:
+        results = []
+        for rep in reports:
+            for result in rep.results:
+                item = result.to_json(lang)
+                item["record"] = rep.subject
+                results.append(item)
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for rep in reports:
+            if rep.results:
+                state = "conforms" if rep.conforms else "does not conform"
+                click.echo(f"{rep.subject}: {state}")
+                click.echo(rep.describe(lang))
+        warnings = sum(len(r.warnings) for r in reports)
+        click.echo(f"{len(reports)} records, {violations} violations, {warnings} warnings")
+    if violations:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="ttl", show_default=True
+)
+@click.option("--record", default=None, help="Only this record (dataset or catalog record IRI).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, record: str | None, output: str | None) -> None:
+    """Write the public catalog (or one record) with the concepts it uses."""
+    catalog = _catalog(ctx)
+    try:
+        if output:
+            with open(output, "wb") as f:
+                n = catalog.export(f, fmt, record)
+            click.echo(f"{n} statements written to {output}", err=True)
+        else:
+            catalog.export(sys.stdout.buffer, fmt, record)
+    except KeyError as e:
+        raise click.ClickException(str(e.args[0])) from None
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    return getattr(term, "value", str(term))
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def query(ctx: click.Context, text: str | None, file: str | None, fmt: str) -> None:
+    """Run a SPARQL query on the catalog (default graph = all graphs)."""
+    if bool(text) == bool(file):
+        raise click.UsageError("give either a QUERY or -f FILE")
+    sparql = text if text else Path(file).read_text("utf-8")  # type: ignore[arg-type]
+    catalog = _catalog(ctx)
+    try:
+        result = catalog.store.query(sparql)
+    except QuerySyntaxError as e:
+        raise click.ClickException(f"query syntax error: {e}") from None
+    if isinstance(result, bool):
+        click.echo(json.dumps({"boolean": result}) if fmt == "json" else str(result).lower())
+        return
+    if not hasattr(result, "variables"):
+        sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.TURTLE))
+        return
+    variables = list(result.variables)
+    rows = [[_cell(row.get(v)) for v in variables] for row in result]
+    if fmt == "json":
+        data = [
+            {v: _cell(row.get(v)) for v in variables if row.get(v) is not None} for row in result
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(variables)
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
+        click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+        click.echo("  ".join("-" * w for w in widths))
+        for r in rows:
+            click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+        click.echo(f"({len(rows)} rows)", err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Numbers of the catalog."""
+    numbers = _catalog(ctx).stats()
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        return
+    for key, value in numbers.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k}: {v}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load the demo catalog first if the catalog is empty.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
+    """Serve the catalog site and SPARQL endpoint."""
+    catalog = _catalog(ctx)
+    _ensure_initialized(catalog)
+    if demo and catalog.count_records() == 0:
+        report = catalog.load([_demo_path()], progress=_show_progress(None))
+        _print_load(report, "en", quiet=True)
+    try:
+        from service.app import run
+    except ImportError:
+        run = None
+    if run is None:
+        numbers = catalog.stats()
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        click.echo("The web site comes with the next issue; the catalog above is ready.")
+        return
+    run(catalog, host=host, port=port)
+
+
+def _demo_path() -> Path:
+    from hdcat import resources
+
+    return resources.demo_catalog()
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except (HdcatError, StoreError, InputError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    run()

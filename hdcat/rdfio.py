@@ -1,0 +1,270 @@
+"""Reading RDF files safely: format detection, local JSON-LD contexts, located errors.
+
+Parsing is done by Oxigraph's parsers (fast, streaming, with line and column in their
+errors). Nothing is fetched from the network: a JSON-LD document whose context is remote
+is read only if a local copy of that context is known.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import xml.parsers.expat
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from hdcat import resources
+from hdcat.errors import InputError
+
+FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ntriples": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+}
+
+FORMATS_BY_NAME: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
+
+# Remote JSON-LD contexts that are read from local data instead of the network.
+_SCHEMA_ORG_CONTEXT = {"@vocab": "http://schema.org/"}
+BUILTIN_CONTEXTS: dict[str, object] = {
+    "http://schema.org": _SCHEMA_ORG_CONTEXT,
+    "http://schema.org/": _SCHEMA_ORG_CONTEXT,
+    "https://schema.org": _SCHEMA_ORG_CONTEXT,
+    "https://schema.org/": _SCHEMA_ORG_CONTEXT,
+    "http://schema.org/docs/jsonldcontext.json": _SCHEMA_ORG_CONTEXT,
+    "https://schema.org/docs/jsonldcontext.json": _SCHEMA_ORG_CONTEXT,
+}
+HDCAT_CONTEXT_URL = "https://w3id.org/hdcat/context.jsonld"
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_POSITION = re.compile(
+    r"(?:at|between) line (\d+)(?: between columns (\d+) and \d+| column (\d+))?"
+)
+_TRAILING_LINE = re.compile(r"\s*\(line \d+\)$")
+
+
+def detect_format(path: Path, declared: str | None = None) -> ox.RdfFormat:
+    """The RDF format of a file: the declared name, else its suffix, else a look at its start."""
+    if declared:
+        try:
+            return FORMATS_BY_NAME[declared.lower()]
+        except KeyError:
+            raise InputError(str(path), f"unknown format {declared!r}") from None
+    suffix = path.suffix.lower()
+    if suffix in FORMATS_BY_SUFFIX:
+        return FORMATS_BY_SUFFIX[suffix]
+    with path.open("rb") as f:
+        head = f.read(2048).lstrip()
+    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF"):
+        return ox.RdfFormat.RDF_XML
+    if head.startswith((b"{", b"[")):
+        return ox.RdfFormat.JSON_LD
+    return ox.RdfFormat.TURTLE
+
+
+def known_contexts(extra: Mapping[str, object] | None = None) -> dict[str, object]:
+    contexts: dict[str, object] = dict(BUILTIN_CONTEXTS)
+    local = resources.ontology_dir() / "context.jsonld"
+    if local.exists():
+        contexts[HDCAT_CONTEXT_URL] = json.loads(local.read_text("utf-8")).get("@context", {})
+    if extra:
+        contexts.update(extra)
+    return contexts
+
+
+def load_context_file(path: Path) -> object:
+    """A local copy of a JSON-LD context document, as the value to put in place of its URL."""
+    data = json.loads(path.read_text("utf-8"))
+    return data.get("@context", data) if isinstance(data, dict) else data
+
+
+def _check_encoding(source: str, data: bytes) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            source, "file is UTF-16 encoded; hdcat reads UTF-8 (convert it first)", 1, 1
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    chunk = 1 << 22
+    try:
+        for offset in range(0, len(data), chunk):
+            decoder.decode(data[offset : offset + chunk], final=offset + chunk >= len(data))
+    except UnicodeDecodeError as e:
+        start = offset + e.start
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise InputError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[start]:02x}); hdcat reads UTF-8 text"
+            " (was it saved as GBK/GB18030 or Latin-1?)",
+            line,
+            column,
+        ) from None
+
+
+def _replace_contexts(node: object, contexts: Mapping[str, object], source: str) -> object:
+    if isinstance(node, list):
+        return [_replace_contexts(item, contexts, source) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "@context":
+            out[key] = _local_context(value, contexts, source)
+        else:
+            out[key] = _replace_contexts(value, contexts, source)
+    return out
+
+
+def _local_context(value: object, contexts: Mapping[str, object], source: str) -> object:
+    if isinstance(value, list):
+        return [_local_context(v, contexts, source) for v in value]
+    if isinstance(value, str):
+        if value in contexts:
+            return contexts[value]
+        raise InputError(
+            source,
+            f"JSON-LD @context {value!r} would have to be fetched from the network, which hdcat"
+            " never does; give a local copy (hdcat load --context URL=FILE)",
+        )
+    return value
+
+
+def _prepare_jsonld(source: str, data: bytes, contexts: Mapping[str, object]) -> bytes:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as e:
+        raise InputError(source, f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+    doc = _replace_contexts(doc, contexts, source)
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def _locate_xml_error(source: str, data: bytes) -> InputError | None:
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as e:
+        return InputError(
+            source,
+            f"XML is not well-formed: {xml.parsers.expat.ErrorString(e.code)}",
+            e.lineno,
+            e.offset + 1,
+        )
+    return None
+
+
+def syntax_error(
+    source: str, error: Exception, data: bytes | None, fmt: ox.RdfFormat
+) -> InputError:
+    """A parser exception as an InputError, with line and column where the parser gave them."""
+    message = str(error)
+    match = _POSITION.search(message)
+    if match:
+        column = match.group(2) or match.group(3)
+        text = message.split(": ", 1)[1] if message.startswith("Parser error") else message
+        text = _TRAILING_LINE.sub("", text)
+        return InputError(
+            source,
+            f"{fmt.name} syntax error: {text}",
+            int(match.group(1)),
+            int(column) if column else None,
+        )
+    if fmt == ox.RdfFormat.RDF_XML and data is not None:
+        located = _locate_xml_error(source, data)
+        if located:
+            return located
+    return InputError(source, f"{fmt.name} syntax error: {message}")
+
+
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(source, f"cannot read file: {e.strerror}") from None
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            source, f"file is {size / 1e6:.0f} MB, over the limit of {max_bytes / 1e6:.0f} MB"
+        )
+    data = path.read_bytes()
+    if not data or data.isspace():
+        raise InputError(source, "file is empty")
+    _check_encoding(source, data)
+    return data
+
+
+def parse_into(
+    store: ox.Store,
+    path: Path,
+    *,
+    fmt: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
+    contexts: Mapping[str, object] | None = None,
+    graph: ox.NamedNode | ox.DefaultGraph | None = None,
+) -> int:
+    """Parse a file into a (staging) store; return the number of quads read.
+
+    Raises InputError naming file, line and column. The store is left untouched on error
+    only if it is a fresh staging store: callers parse into staging, never into the catalog.
+    """
+    source = str(path)
+    fmt = fmt or detect_format(path)
+    data = read_bytes(path)
+    if fmt == ox.RdfFormat.JSON_LD:
+        data = _prepare_jsonld(source, data, known_contexts(contexts))
+    before = len(store)
+    try:
+        store.bulk_load(
+            data,
+            format=fmt,
+            base_iri=base_iri or path.resolve().as_uri(),
+            to_graph=graph if graph is not None else ox.DefaultGraph(),
+        )
+    except SyntaxError as e:
+        raise syntax_error(source, e, data, fmt) from None
+    except ValueError as e:
+        raise InputError(source, str(e)) from None
+    count = len(store) - before
+    if count == 0:
+        raise InputError(source, "file holds no RDF triples")
+    _check_literals(store, source, data)
+    return count
+
+
+def _check_literals(store: ox.Store, source: str, data: bytes) -> None:
+    for quad in store.quads_for_pattern(None, None, None, None):
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and _CONTROL_CHARS.search(obj.value):
+            bad = _CONTROL_CHARS.search(obj.value).group()
+            raw = data.find(bad.encode())
+            line = data.count(b"\n", 0, raw) + 1 if raw >= 0 else None
+            raise InputError(
+                source,
+                f"literal of {quad.predicate.value} on {quad.subject} contains the control"
+                f" character U+{ord(bad):04X}; remove it",
+                line,
+            )

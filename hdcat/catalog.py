@@ -31,7 +31,7 @@ from hdcat.namespaces import (
 from hdcat.records import Record, Splitter
 from hdcat.store import Store, open_store
 from hdcat.terms import to_rdflib, triples_to_graph
-from hdcat.validation import Report, profile_shapes, validate_graph
+from hdcat.validation import Report, profile_shapes, soften_external_references, validate_graph
 
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 PROV_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
@@ -258,6 +258,8 @@ class Catalog:
         for record in batch.records:
             data, focus = self._validation_data(record, batch, cache)
             results = validate_graph(data, shapes, focus=[to_rdflib(n) for n in focus])
+            if level == "core":
+                results = soften_external_references(results, data)
             yield record, Report(_text(record.dataset), results, source=batch.source)
 
     # ------------------------------------------------------------------ loading

@@ -119,6 +119,12 @@ def _print_load(report: LoadReport, lang: str, quiet: bool = False) -> None:
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
 @click.option("--quiet", is_flag=True, help="Do not list warnings.")
+@click.option(
+    "--no-validate",
+    "no_validate",
+    is_flag=True,
+    help="Store records without validating them (bulk import of trusted data).",
+)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
 @click.pass_context
 def load(
@@ -130,6 +136,7 @@ def load(
     contexts: tuple[str, ...],
     lang: str,
     quiet: bool,
+    no_validate: bool,
     progress: bool | None,
 ) -> None:
     """Load RDF files: split into records, validate, store the valid ones."""
@@ -142,6 +149,7 @@ def load(
         fmt=fmt,
         contexts=_parse_contexts(contexts),
         progress=_show_progress(progress),
+        validate=not no_validate,
     )
     _print_load(report, lang, quiet)
     if not report.ok:

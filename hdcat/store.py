@@ -449,6 +449,8 @@ class EmbeddedStore(Store):
         self.path = Path(path) if path is not None else None
         self.name = f"embedded store {self.path or '(in memory)'}"
         try:
+            if self.path is not None:
+                self.path.mkdir(parents=True, exist_ok=True)
             self._store: ox.Store | None = ox.Store(str(self.path) if self.path else None)
         except OSError as e:
             raise StoreError(f"{self.name}: cannot open: {e}") from e

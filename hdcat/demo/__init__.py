@@ -1,0 +1,1 @@
+"""The hdcat demo catalog (demo-catalog.ttl) and the script that renders it."""

@@ -28,7 +28,7 @@ from hdcat.namespaces import (
     GRAPH_VOCABULARIES,
     PREFIXES,
 )
-from hdcat.records import Record, Splitter
+from hdcat.records import RDF_TYPE, Record, Splitter
 from hdcat.store import Store, open_store
 from hdcat.terms import to_rdflib, triples_to_graph
 from hdcat.validation import Report, profile_shapes, soften_external_references, validate_graph
@@ -189,6 +189,10 @@ class Catalog:
                 if described is None and iri in shipped:
                     described = [q.triple for q in shipped[iri]]
                 if described is None and iri in batch.by_dataset:
+                    other = batch.by_dataset[iri]
+                    triples.extend(
+                        t for t in other.triples if t.subject == iri and t.predicate == RDF_TYPE
+                    )
                     continue
                 if described is None:
                     described = cache.get(iri)
@@ -447,21 +451,38 @@ class Catalog:
                     objects.add(t.object)
                 yield ox.Quad(t.subject, t.predicate, t.object, g)
         if record is not None:
-            described = self._stored_descriptions(o for o in objects if o.value not in graphs)
-            for name, triples in described.items():
-                for t in datatypes.restore(triples):
-                    if isinstance(t.object, ox.NamedNode):
-                        objects.add(t.object)
-                    yield ox.Quad(t.subject, t.predicate, t.object, name)
-            shipped = self._shipped_index()
-            for o in list(objects):
-                if o not in described:
-                    yield from (
-                        q for q in shipped.get(o, []) if q.graph_name.value != GRAPH_VOCABULARIES
-                    )
+            yield from self._referenced(objects)
         vocab_graph = ox.NamedNode(GRAPH_VOCABULARIES)
         for t in self._used_vocabulary(objects):
             yield ox.Quad(t.subject, t.predicate, t.object, vocab_graph)
+
+    def _referenced(self, objects: set) -> Iterator[ox.Quad]:
+        """Descriptions of the things a record points to (agents, standards, legislation...),
+        two links deep; adds what those point to in turn to `objects`. Concepts are left to
+        _used_vocabulary."""
+        shipped = self._shipped_index()
+        done: set = set()
+        frontier = set(objects)
+        for _depth in range(2):
+            todo = [o for o in frontier - done if isinstance(o, ox.NamedNode)]
+            done.update(todo)
+            found: list[ox.Quad] = []
+            for o in todo:
+                found.extend(
+                    q for q in shipped.get(o, []) if q.graph_name.value != GRAPH_VOCABULARIES
+                )
+            stored = self._stored_descriptions(o for o in todo if o not in shipped)
+            for name, triples in stored.items():
+                found.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, name)
+                    for t in datatypes.restore(triples)
+                )
+            frontier = set()
+            for q in found:
+                if isinstance(q.object, ox.NamedNode) and q.object not in objects:
+                    objects.add(q.object)
+                    frontier.add(q.object)
+                yield q
 
     def export(self, output: BinaryIO, fmt: str = "ttl", record: str | None = None) -> int:
         """Write the public catalog or one record; return the number of triples written."""
@@ -485,8 +506,14 @@ class Catalog:
         rows = self.store.query(queries.get("stats_counts"))
         row = rows[0] if rows else {}
         out: dict[str, object] = {
-            key: int(row[key].value) if key in row else 0
-            for key in ("datasets", "records", "distributions", "publishers")
+            key: int(row[var].value) if var in row else 0
+            for key, var in (
+                ("datasets", "datasets"),
+                ("series", "series_count"),
+                ("records", "records"),
+                ("distributions", "distributions"),
+                ("publishers", "publishers"),
+            )
         }
         std = self.store.query(queries.get("count_standards"))
         out["standards"] = int(std[0]["n"].value) if std else 0

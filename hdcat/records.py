@@ -239,7 +239,10 @@ class Splitter:
                 iri = existing.get(str(ds)) or mint_record_iri(ds, self.base, triples)
                 triples += self._catalog_record(ds, ox.NamedNode(iri))
             rec = ox.NamedNode(iri)
-            triples.append(ox.Triple(self.catalog, DCAT_DATASET, ds))
+            if _DCAT + "Dataset" in self.types[ds]:
+                # A series that is not also typed dcat:Dataset is listed by its record only:
+                # DCAT-AP's catalog checks dcat:dataset against dcat:Dataset, without inference.
+                triples.append(ox.Triple(self.catalog, DCAT_DATASET, ds))
             triples.append(ox.Triple(self.catalog, DCAT_RECORD, rec))
             # Links from other catalogs of the same document to this dataset stay with it.
             for quad in self.staging.quads_for_pattern(None, DCAT_DATASET, ds, ox.DefaultGraph()):

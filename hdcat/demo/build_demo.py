@@ -173,12 +173,17 @@ def columns() -> dict[str, tuple[str, ...]]:
 # identifiers
 # ---------------------------------------------------------------------------------------------
 def assign_identifiers(rows: list[dict]) -> dict[str, tuple[str, str]]:
-    """CSTR and DOI of every published dataset (sources get none)."""
-    ids: dict[str, tuple[str, str]] = {}
+    """CSTR and DOI of every dataset; raw sources are registered with a CSTR but no DOI."""
+    ids: dict[str, tuple[str, str | None]] = {}
     nphdc_serial = 2101
     sdb_serial = 31806
+    source_serial = 900001
     for row in rows:
         if row["kind"] == "source":
+            month = row["issued"][:7].replace("-", "")
+            ids[row["id"]] = (f"CSTR:A0006.11.{CENTRE[row['dom']]}.{month}.{source_serial:06d}",
+                              None)
+            source_serial += 7
             continue
         cstr = row.get("cstr")
         if cstr == "sdb":  # Science Data Bank style: shared suffix, agency 31253
@@ -329,13 +334,13 @@ def add_dataset(g: Graph, row: dict, rows: dict[str, dict], agents: dict, ids: d
     g.add((s, DCT.type, DSTYPE[row["typ"]]))
 
     # identifiers
+    cstr, doi = ids[ident]
+    g.add((s, DCT.identifier, Literal(cstr)))
     if kind == "source":
         g.add((s, DCT.identifier, Literal(row["local"])))
-    else:
-        cstr, doi = ids[ident]
-        g.add((s, DCT.identifier, Literal(cstr)))
-        for frag, notation, dtype, agency in (("cstr", cstr, HDCAT.CSTR, "CSTR"),
-                                              ("doi", doi, HDCAT.DOI, "DOI")):
+    for frag, notation, dtype, agency in (("cstr", cstr, HDCAT.CSTR, "CSTR"),
+                                          ("doi", doi, HDCAT.DOI, "DOI")):
+        if notation is not None:
             node = part(ident, frag)
             g.add((s, ADMS.identifier, node))
             g.add((node, RDF.type, ADMS.Identifier))

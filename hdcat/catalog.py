@@ -53,6 +53,8 @@ QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 DISK_STAGING_BYTES = 64 * 1024 * 1024
 WRITE_BATCH_RECORDS = 2000
 
+WriteListener = Callable[[dict[str, list[ox.Triple]]], None]
+
 
 @dataclass
 class LoadReport:
@@ -95,6 +97,17 @@ class Catalog:
             store if store is not None else open_store(settings.data_dir, settings.store_url)
         )
         self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
+        self._listeners: list[WriteListener] = []
+
+    def on_write(self, listener: WriteListener) -> None:
+        """Call `listener(graphs)` after every write; `graphs` maps each replaced graph to its
+        new triples (empty: dropped). Indexes (search, statistics) keep in step this way."""
+        self._listeners.append(listener)
+
+    def _commit(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        self.store.replace_graphs(graphs)
+        for listener in self._listeners:
+            listener(graphs)
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, **overrides: object) -> Catalog:
@@ -362,10 +375,10 @@ class Catalog:
             graphs[record.iri] = record.triples
             report.stored.append(record.iri)
             if count % WRITE_BATCH_RECORDS == 0:
-                self.store.replace_graphs(graphs)
+                self._commit(graphs)
                 graphs = {}
         if graphs:
-            self.store.replace_graphs(graphs)
+            self._commit(graphs)
 
     def validate_file(
         self,

@@ -428,20 +428,23 @@ class Catalog:
         return list(datatypes.restore(self.store.graph(record_iri)))
 
     def _used_vocabulary(self, objects: set) -> list[ox.Triple]:
-        """Vocabulary triples of the concepts used, and of their schemes."""
-        vocab = self.store.graph(GRAPH_VOCABULARIES)
+        """Vocabulary triples of the concepts used, and of everything those point to in the
+        vocabularies (their schemes, licence types, mapped access rights...)."""
         by_subject: dict = {}
-        for t in vocab:
+        for t in self.store.graph(GRAPH_VOCABULARIES):
             by_subject.setdefault(t.subject, []).append(t)
         out: list[ox.Triple] = []
-        schemes: set = set()
-        for node in objects:
-            for t in by_subject.get(node, []):
+        done: set = set()
+        todo = [o for o in objects if o in by_subject]
+        while todo:
+            node = todo.pop()
+            if node in done:
+                continue
+            done.add(node)
+            for t in by_subject[node]:
                 out.append(t)
-                if t.predicate == SKOS_IN_SCHEME:
-                    schemes.add(t.object)
-        for scheme in schemes - objects:
-            out.extend(by_subject.get(scheme, []))
+                if t.object in by_subject and t.object not in done:
+                    todo.append(t.object)
         return out
 
     def export_quads(self, record: str | None = None) -> Iterator[ox.Quad]:
@@ -465,6 +468,13 @@ class Catalog:
                 yield ox.Quad(t.subject, t.predicate, t.object, g)
         if record is not None:
             yield from self._referenced(objects)
+        else:
+            # Whole catalog: standards and legislation went out as graphs; add what the
+            # records cite from the ontology itself (the hdcat profile, a dct:Standard).
+            for o in list(objects):
+                for q in self._shipped_index().get(o, []):
+                    if q.graph_name.value == GRAPH_ONTOLOGY:
+                        yield q
         vocab_graph = ox.NamedNode(GRAPH_VOCABULARIES)
         for t in self._used_vocabulary(objects):
             yield ox.Quad(t.subject, t.predicate, t.object, vocab_graph)

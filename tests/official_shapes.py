@@ -30,7 +30,7 @@ from rdflib.namespace import RDF
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
 SHAPES = ROOT / "shapes"
-EXTERNAL = Path(os.environ.get("HDCAT_EXTERNAL", "/work/shared/external"))
+EXTERNAL = Path(os.environ.get("HDCAT_EXTERNAL", ROOT.parent / "shared" / "external"))
 DCAT_AP = EXTERNAL / "dcat-ap" / "3.0.1" / "shacl-split"
 HEALTHDCAT = EXTERNAL / "healthdcat-ap" / "release-8" / "validator"
 

@@ -8,13 +8,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-
-try:
-    from tests import official_shapes as shapes
-except ImportError:  # tests/ on sys.path instead of the repository root
-    import official_shapes as shapes  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "hdcat" / "demo" / "demo-catalog.ttl"
@@ -204,7 +198,9 @@ def test_lineage_chains():
       ?src hdcat:sharingMode share:closed ; dct:accessRights access:NON_PUBLIC ;
            hdcat:sensitivityLevel ?lvl .
       FILTER(?lvl IN (lvl:L4, lvl:L5))
-      FILTER NOT EXISTS { ?src adms:identifier/skos:notation ?doi FILTER(DATATYPE(?doi) = hdcat:DOI) }
+      FILTER NOT EXISTS {
+        ?src adms:identifier/skos:notation ?doi FILTER(DATATYPE(?doi) = hdcat:DOI)
+      }
       ?deid dct:type proc:deidentification ; prov:used ?src ;
             hdcat:deidentificationMethod ?m ; hdcat:deidentificationAssessment ?a .
       ?a hdcat:kValue ?k .
@@ -329,98 +325,8 @@ def test_sharing_mode_maps_to_access_rights():
             assert langs(g, d, HDCAT.accessProcedure) == {"zh", "en"}, d
 
 
-# ---------------------------------------------------------------------------------------------
-# (c) official DCAT-AP 3.0.1 shapes, (d) HealthDCAT-AP Release 8 shapes
-# ---------------------------------------------------------------------------------------------
-def _skip_without_official():
-    if missing := shapes.missing_external():
-        pytest.skip(f"official shapes not available: {missing}")
-    if missing := shapes.missing_ontology():
-        pytest.skip(f"ontology files missing (vocabulary background): {missing}")
-
-
-def test_dcat_ap_301_conformance():
-    _skip_without_official()
-    data = shapes.ontology_background()
-    data += demo()
-    _, report, _ = shapes.validate(data, shapes.dcat_ap_shapes())
-    violations = shapes.results(report)
-    assert violations == [], shapes.summary(violations)
-    _, report, _ = shapes.validate(data, shapes.dcat_ap_recommended())
-    warnings = shapes.results(report, shapes.SH.Warning)
-    own = [w for w in warnings if w["focus"].startswith(B)]
-    by_path = Counter(w["path"].rsplit("/", 1)[-1] for w in warnings)
-    print(
-        f"\nDCAT-AP 3.0.1 shapes_recommended.ttl: {len(warnings)} warnings "
-        f"({len(own)} on demo nodes, {len(warnings) - len(own)} on vocabulary nodes): "
-        f"{dict(sorted(by_path.items()))}"
-    )
-
-
-def _agents(g: Graph) -> Graph:
-    out = Graph()
-    for s, p, o in g:
-        if str(s).startswith(B + "agent/"):
-            out.add((s, p, o))
-    return out
-
-
-def test_healthdcat_ap_r8_conformance_per_record():
-    _skip_without_official()
-    g = demo()
-    agents = _agents(g)
-    background = shapes.ontology_background()
-    checked = Counter()
-    failures = []
-    for d in datasets():
-        access = str(g.value(d, DCT.accessRights)).rsplit("/", 1)[-1]
-        data = shapes.copy(background)
-        data += agents
-        data += shapes.record_closure(g, d)
-        _, report, _ = shapes.validate(data, shapes.healthdcat_shapes(access))
-        violations = shapes.results(report)
-        if violations:
-            failures.append(f"{d} ({access}):\n{shapes.summary(violations, 5)}")
-        checked[access] += 1
-    print(f"\nHealthDCAT-AP R8 per record: {dict(checked)}, {len(failures)} non-conforming")
-    assert set(checked) == {"PUBLIC", "RESTRICTED", "NON_PUBLIC"}
-    assert failures == [], "\n".join(failures[:5])
-
-
-def test_healthdcat_shapes_catch_a_wrong_access_level():
-    """Negative control: a PUBLIC record checked with the NON_PUBLIC shapes fails."""
-    _skip_without_official()
-    g = demo()
-    d = next(d for d in datasets() if g.value(d, DCT.accessRights) == ACCESS.PUBLIC)
-    data = shapes.ontology_background()
-    data += _agents(g)
-    data += shapes.record_closure(g, d)
-    _, report, _ = shapes.validate(data, shapes.healthdcat_shapes("NON_PUBLIC"))
-    assert [v["component"] for v in shapes.results(report)] == ["HasValueConstraintComponent"]
-
-
-# ---------------------------------------------------------------------------------------------
-# the hdcat shapes (shapes/core.ttl, recommended.ttl, health.ttl), record by record
-# ---------------------------------------------------------------------------------------------
-def _ancestors(g: Graph, d: URIRef) -> set[URIRef]:
-    seen: set[URIRef] = set()
-    todo = list(g.objects(d, PROV.wasDerivedFrom))
-    while todo:
-        a = todo.pop()
-        if a not in seen:
-            seen.add(a)
-            todo.extend(g.objects(a, PROV.wasDerivedFrom))
-    return seen
-
-
-def _series(g: Graph) -> Graph:
-    """The dataset series (stored outside the records, in the catalog graph), with their parts."""
-    out = Graph()
-    for series in g.subjects(RDF.type, DCAT.DatasetSeries):
-        for s, p, o in g:
-            if s == series or str(s).startswith(f"{series}#"):
-                out.add((s, p, o))
-    return out
+# The official DCAT-AP and HealthDCAT-AP checks run on the exported catalog:
+# tests/test_conformance.py.
 
 
 def test_demo_loads_through_the_catalog_with_zero_violations(tmp_path):

@@ -167,14 +167,19 @@ class Catalog:
         return self._shipped
 
     def _stored_descriptions(
-        self, iris: Iterable[ox.NamedNode]
+        self, iris: Iterable[ox.NamedNode], with_types: bool = False
     ) -> dict[ox.NamedNode, list[ox.Triple]]:
+        """The graphs named by these IRIs; with `with_types`, also their rdf:type wherever
+        stated (a link to another record's dataset is then typed, for class-range checks)."""
         iris = list(iris)
         found: dict[ox.NamedNode, list[ox.Triple]] = {}
         if not iris:
             return found
         for row in self.store.query(queries.with_values("graphs_content", g=iris)):
             found.setdefault(row["g"], []).append(ox.Triple(row["s"], row["p"], row["o"]))
+        if with_types:
+            for row in self.store.query(queries.with_values("resource_types", s=iris)):
+                found.setdefault(row["s"], []).append(ox.Triple(row["s"], RDF_TYPE, row["o"]))
         return found
 
     # ------------------------------------------------------------------ validation
@@ -217,7 +222,7 @@ class Catalog:
                     t.object for t in described if isinstance(t.object, ox.NamedNode)
                 )
             if missing:
-                stored = self._stored_descriptions(missing)
+                stored = self._stored_descriptions(missing, with_types=True)
                 for iri in missing:
                     cache[iri] = stored.get(iri, [])
                     triples.extend(cache[iri])

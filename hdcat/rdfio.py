@@ -230,29 +230,108 @@ def parse_into(
 
     Raises InputError naming file, line and column. The store is left untouched on error
     only if it is a fresh staging store: callers parse into staging, never into the catalog.
+    Files other than JSON-LD are checked and parsed as streams, never read into memory whole.
     """
     source = str(path)
     fmt = fmt or detect_format(path)
-    data = read_bytes(path)
+    data: bytes | None = None
     if fmt == ox.RdfFormat.JSON_LD:
-        data = _prepare_jsonld(source, data, known_contexts(contexts))
+        data = _prepare_jsonld(source, read_bytes(path), known_contexts(contexts))
+        suspect = _may_hold_control_chars(data, b"")
+    else:
+        suspect = _scan_file(path)
     before = len(store)
     try:
+        load_args: dict[str, object] = {"input": data} if data is not None else {"path": path}
         store.bulk_load(
-            data,
             format=fmt,
             base_iri=base_iri or path.resolve().as_uri(),
             to_graph=graph if graph is not None else ox.DefaultGraph(),
+            **load_args,
         )
     except SyntaxError as e:
+        if data is None and fmt == ox.RdfFormat.RDF_XML:
+            data = path.read_bytes()
         raise syntax_error(source, e, data, fmt) from None
     except ValueError as e:
         raise InputError(source, str(e)) from None
     count = len(store) - before
     if count == 0:
         raise InputError(source, "file holds no RDF triples")
-    _check_literals(store, source, data)
+    if suspect:
+        _check_literals(store, source, data if data is not None else path.read_bytes())
     return count
+
+
+_SCAN_CHUNK = 1 << 22
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Escapes that can put a control character into a literal: Turtle / N-Triples / JSON \u and
+# \U escapes of U+0000..U+001F and U+007F, and XML character references (any, to be safe).
+_CONTROL_ESCAPE = re.compile(rb"\\u00[01][0-9A-Fa-f]|\\u007[Ff]|\\U000000[01][0-9A-Fa-f]"
+                             rb"|\\U0000007[Ff]|&#")
+
+
+def _may_hold_control_chars(chunk: bytes, tail: bytes) -> bool:
+    """Whether a literal read from this text could hold a control character (cheap, may say
+    yes wrongly, never says no wrongly). `tail` is the end of the previous chunk."""
+    if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+        return True
+    window = tail + chunk
+    if b"\\" not in window and b"&" not in window:
+        return False
+    return _CONTROL_ESCAPE.search(window) is not None
+
+
+def _scan_file(path: Path) -> bool:
+    """Check a file as read_bytes does (readable, not empty, UTF-8), streaming it in chunks;
+    return whether it may hold a literal with a control character."""
+    source = str(path)
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        raise InputError(source, f"cannot read file: {e.strerror}") from None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    suspect = False
+    blank = True
+    tail = b""
+    offset = 0
+    with f:
+        while True:
+            chunk = f.read(_SCAN_CHUNK)
+            if offset == 0 and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise InputError(
+                    source, "file is UTF-16 encoded; hdcat reads UTF-8 (convert it first)", 1, 1
+                )
+            if blank and chunk and not chunk.isspace():
+                blank = False
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                raise _utf8_error(source, path, offset + e.start) from None
+            if not chunk:
+                break
+            if not suspect:
+                suspect = _may_hold_control_chars(chunk, tail)
+            tail = chunk[-16:]
+            offset += len(chunk)
+    if blank:
+        raise InputError(source, "file is empty")
+    return suspect
+
+
+def _utf8_error(source: str, path: Path, start: int) -> InputError:
+    with path.open("rb") as f:
+        data = f.read(start + 1)
+    start = min(start, len(data) - 1)
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return InputError(
+        source,
+        f"not valid UTF-8 (byte 0x{data[start]:02x}); hdcat reads UTF-8 text"
+        " (was it saved as GBK/GB18030 or Latin-1?)",
+        line,
+        column,
+    )
 
 
 def _check_literals(store: ox.Store, source: str, data: bytes) -> None:

@@ -51,7 +51,10 @@ def test_unparseable_turtle_names_line_and_column(catalog: Catalog, tmp_path: Pa
 
 def test_gbk_encoded_file_is_refused_with_the_place(catalog: Catalog, tmp_path: Path) -> None:
     bad = tmp_path / "gbk.ttl"
-    text = '<http://x/a> <http://purl.org/dc/terms/title> "ok" .\n<http://x/b> <http://purl.org/dc/terms/title> "糖尿病" .\n'
+    text = (
+        '<http://x/a> <http://purl.org/dc/terms/title> "ok" .\n'
+        '<http://x/b> <http://purl.org/dc/terms/title> "糖尿病" .\n'
+    )
     bad.write_bytes(text.encode("gbk"))
     error = _refused(catalog, bad)
     assert error.line == 2

@@ -1,0 +1,1 @@
+"""The hdcat web service: catalog pages, linked data and the SPARQL endpoint (Flask)."""

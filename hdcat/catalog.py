@@ -7,13 +7,15 @@ Data flows one way: files are parsed into a staging store, cut into records
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -28,8 +30,11 @@ from hdcat.namespaces import (
     PREFIXES,
 )
 from hdcat.records import RDF_TYPE, Record, Splitter
-from hdcat.store import Store, open_store
+from hdcat.store import EmbeddedStore, Store, open_store
 from hdcat.terms import to_rdflib, triples_to_graph
+
+if TYPE_CHECKING:
+    from hdcat.search import SearchIndex
 from hdcat.validation import Report, profile_shapes, soften_external_references, validate_graph
 
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -51,6 +56,10 @@ QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 # Files larger than this are staged on disk rather than in memory.
 DISK_STAGING_BYTES = 64 * 1024 * 1024
 WRITE_BATCH_RECORDS = 2000
+# Unvalidated loads of files with at least this many records use the bulk loader (embedded
+# store), in chunks of BULK_CHUNK_RECORDS records.
+BULK_MIN_RECORDS = 5000
+BULK_CHUNK_RECORDS = 5000
 VALIDATION_GROUP = 50
 
 WriteListener = Callable[[dict[str, list[ox.Triple]]], None]
@@ -97,7 +106,24 @@ class Catalog:
             store if store is not None else open_store(settings.data_dir, settings.store_url)
         )
         self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
-        self._listeners: list[WriteListener] = []
+        self._listeners: list[WriteListener] = [self._update_search]
+        self._search: SearchIndex | None = None
+
+    def search_index(self) -> SearchIndex:
+        """The full-text and facet index of the public records (DATA/search.sqlite), built on
+        first use and kept in step with every write made through this catalog."""
+        if self._search is None:
+            from hdcat.search import SearchIndex
+
+            index = SearchIndex(self.settings.data_dir / "search.sqlite")
+            if index.count() == 0 and self.count_records():
+                index.rebuild(self)
+            self._search = index
+        return self._search
+
+    def _update_search(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        if self._search is not None or (self.settings.data_dir / "search.sqlite").exists():
+            self.search_index().apply(self, graphs)
 
     def on_write(self, listener: WriteListener) -> None:
         """Call `listener(graphs)` after every write; `graphs` maps each replaced graph to its
@@ -316,12 +342,17 @@ class Catalog:
                 found[str(row["ds"])] = row["record"].value
         return found
 
+    def _split(
+        self, path: Path, staging: ox.Store, contexts: Mapping[str, object] | None, fmt: str | None
+    ) -> tuple[Splitter, dict[str, str]]:
+        rdfio.parse_into(staging, path, fmt=rdfio.detect_format(path, fmt), contexts=contexts)
+        splitter = Splitter(staging, self.base, today=date.today())
+        return splitter, self._existing_records(splitter.datasets)
+
     def _read(
         self, path: Path, staging: ox.Store, contexts: Mapping[str, object] | None, fmt: str | None
     ) -> _Batch:
-        rdfio.parse_into(staging, path, fmt=rdfio.detect_format(path, fmt), contexts=contexts)
-        splitter = Splitter(staging, self.base, today=date.today())
-        existing = self._existing_records(splitter.datasets)
+        splitter, existing = self._split(path, staging, contexts, fmt)
         records = list(splitter.iter_records(existing))
         shared, _kinds = splitter.shared_graphs()
         return _Batch(records, shared, str(path), existing)
@@ -343,13 +374,25 @@ class Catalog:
         With `strict`, nothing is written if any file or record is refused. A file that
         cannot be read is refused whole. Nothing is ever half written: each write replaces
         whole graphs atomically.
+
+        Without validation, each file is split and written as a stream of record chunks, so
+        memory does not grow with the file; on an embedded store a file of at least
+        BULK_MIN_RECORDS records is written with Oxigraph's bulk loader (fast, but a failure
+        midway can leave the file's records partly written).
         """
         report = LoadReport()
+        paths = [Path(raw) for raw in paths]
+        # Unvalidated records are never refused, so a single file (or any number of files
+        # when not strict) can be written while it is being split.
+        stream = not validate and (not strict or len(paths) <= 1)
         pending: list[tuple[_Batch, list[Record]]] = []
-        for raw in paths:
-            path = Path(raw)
+        for path in paths:
             try:
                 with self._staging(path) as staging:
+                    if stream:
+                        splitter, existing = self._split(path, staging, contexts, fmt)
+                        self._write_stream(splitter, existing, report, progress, on_record, path)
+                        continue
                     batch = self._read(path, staging, contexts, fmt)
             except InputError as e:
                 report.errors.append(e)
@@ -377,13 +420,13 @@ class Catalog:
         report.written = True
         return report
 
-    def _write(self, batch: _Batch, accepted: list[Record], report: LoadReport) -> None:
-        existing = batch.existing
+    def _record_graphs(
+        self, records: list[Record], existing: Mapping[str, str], report: LoadReport
+    ) -> dict[str, list[ox.Triple]]:
+        """The graphs a write of these records replaces (an old record graph of a dataset
+        that now has another record IRI is dropped: empty list)."""
         graphs: dict[str, list[ox.Triple]] = {}
-        if accepted or not batch.records:
-            graphs.update(batch.shared)
-            report.shared += len(batch.shared)
-        for count, record in enumerate(accepted, start=1):
+        for record in records:
             old = existing.get(str(record.dataset))
             if old is not None:
                 report.replaced.append(record.iri)
@@ -391,11 +434,82 @@ class Catalog:
                     graphs[old] = []
             graphs[record.iri] = record.triples
             report.stored.append(record.iri)
-            if count % WRITE_BATCH_RECORDS == 0:
-                self._commit(graphs)
-                graphs = {}
+        return graphs
+
+    def _write(self, batch: _Batch, accepted: list[Record], report: LoadReport) -> None:
+        graphs: dict[str, list[ox.Triple]] = {}
+        if accepted or not batch.records:
+            graphs.update(batch.shared)
+            report.shared += len(batch.shared)
+        for start in range(0, len(accepted), WRITE_BATCH_RECORDS):
+            chunk = accepted[start : start + WRITE_BATCH_RECORDS]
+            graphs.update(self._record_graphs(chunk, batch.existing, report))
+            self._commit(graphs)
+            graphs = {}
         if graphs:
             self._commit(graphs)
+
+    def _write_stream(
+        self,
+        splitter: Splitter,
+        existing: dict[str, str],
+        report: LoadReport,
+        progress: bool,
+        on_record: Callable[[Record, Report | None], None] | None,
+        path: Path,
+    ) -> None:
+        """Write the records of a split file chunk by chunk as they are cut, then its shared
+        graphs. Big files on an embedded store go through the bulk loader, in a second
+        thread, while the next chunk is cut."""
+        total = len(splitter.datasets)
+        bulk = isinstance(self.store, EmbeddedStore) and total >= BULK_MIN_RECORDS
+        size = BULK_CHUNK_RECORDS if bulk else WRITE_BATCH_RECORDS
+        records = _progress(splitter.iter_records(existing), total, progress, path.name)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            running: Future[dict[str, list[ox.Triple]]] | None = None
+            chunk: list[Record] = []
+            for record in itertools.chain(records, [None]):
+                if record is not None:
+                    if on_record is not None:
+                        on_record(record, None)
+                    chunk.append(record)
+                    if len(chunk) < size:
+                        continue
+                if not chunk:
+                    break
+                graphs = self._record_graphs(chunk, existing, report)
+                chunk = []
+                if not bulk:
+                    self._commit(graphs)
+                    continue
+                if running is not None:
+                    self._notify(running.result())
+                running = writer.submit(self._bulk_write, graphs)
+            if running is not None:
+                self._notify(running.result())
+        shared, _kinds = splitter.shared_graphs()
+        if shared:
+            self._commit(shared)
+        report.shared += len(shared)
+
+    def _bulk_write(self, graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
+        """Replace record graphs with the bulk loader: drop those that exist, then add."""
+        store = self.store
+        assert isinstance(store, EmbeddedStore)
+        present = [name for name in graphs if store.has_graph(name)]
+        if present:
+            store.drop_graphs(present)
+        store.bulk_extend(
+            ox.Quad(t.subject, t.predicate, t.object, g)
+            for name, triples in graphs.items()
+            for g in (ox.NamedNode(name),)
+            for t in triples
+        )
+        return graphs
+
+    def _notify(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        for listener in self._listeners:
+            listener(graphs)
 
     def validate_file(
         self,

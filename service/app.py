@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from hdcat.catalog import Catalog
+from hdcat.labels import Labels
 
 
 def create_app(catalog: Catalog) -> Flask:
@@ -13,11 +14,13 @@ def create_app(catalog: Catalog) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.config["MAX_CONTENT_LENGTH"] = catalog.settings.max_upload_bytes
     app.catalog = catalog  # type: ignore[attr-defined]
+    app.labels = Labels(catalog)  # type: ignore[attr-defined]
+    app.search = catalog.search_index()  # type: ignore[attr-defined]
 
     from service import i18n
 
     i18n.init_app(app)
-    for name in ("pages", "sparql"):
+    for name in ("home", "pages", "sparql"):
         try:
             module = __import__(f"service.{name}", fromlist=["bp"])
         except ModuleNotFoundError as e:

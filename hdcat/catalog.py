@@ -578,7 +578,7 @@ class Catalog:
                     todo.append(t.object)
         return out
 
-    def export_quads(self, record: str | None = None) -> Iterator[ox.Quad]:
+    def export_quads(self, record: str | None = None, progress: bool = False) -> Iterator[ox.Quad]:
         """The public catalog (or one record with what it references) as quads."""
         if record is not None:
             found = self.find_record(record)
@@ -591,7 +591,7 @@ class Catalog:
                 g for g in self.store.graph_names() if g not in (GRAPH_VOCABULARIES, GRAPH_ONTOLOGY)
             ]
         objects: set = set()
-        for name in graphs:
+        for name in _progress(graphs, len(graphs), progress, "export", unit="graph"):
             g = ox.NamedNode(name)
             for t in datatypes.restore(self.store.graph(name)):
                 if isinstance(t.object, ox.NamedNode):
@@ -638,7 +638,9 @@ class Catalog:
                     frontier.add(q.object)
                 yield q
 
-    def export(self, output: BinaryIO, fmt: str = "ttl", record: str | None = None) -> int:
+    def export(
+        self, output: BinaryIO, fmt: str = "ttl", record: str | None = None, progress: bool = False
+    ) -> int:
         """Write the public catalog or one record; return the number of triples written."""
         try:
             rdf_format = EXPORT_FORMATS[fmt]
@@ -646,7 +648,7 @@ class Catalog:
             raise ValueError(
                 f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})"
             ) from None
-        quads = self.export_quads(record)
+        quads = self.export_quads(record, progress=progress)
         if rdf_format in QUAD_FORMATS:
             items: list = list(quads)
         else:
@@ -691,12 +693,15 @@ def _local(term: object) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _progress(items: Iterable, total: int, enabled: bool, label: str) -> Iterable:
+def _progress(
+    items: Iterable, total: int, enabled: bool, label: str, unit: str = "rec"
+) -> Iterable:
+    """A progress bar on stderr for long runs (tqdm), when asked for."""
     if not enabled or total < 200:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, desc=label, unit="rec")
+    return tqdm(items, total=total, desc=label, unit=unit)
 
 
 def _text(node: ox.NamedNode | ox.BlankNode) -> str:

@@ -222,7 +222,7 @@ def export(ctx: click.Context, fmt: str, record: str | None, output: str | None)
     try:
         if output:
             with open(output, "wb") as f:
-                n = catalog.export(f, fmt, record)
+                n = catalog.export(f, fmt, record, progress=_show_progress(None))
             click.echo(f"{n} statements written to {output}", err=True)
         else:
             catalog.export(sys.stdout.buffer, fmt, record)

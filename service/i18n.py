@@ -22,7 +22,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"zh": "未找到", "en": "Not found"},
     "not_found_text": {"zh": "目录中没有这个资源。", "en": "The catalog has no such resource."},
     "error": {"zh": "出错了", "en": "Something went wrong"},
-    "error_text": {"zh": "服务器无法完成请求,请稍后再试。", "en": "The server could not complete the request; please try again later."},
+    "error_text": {
+        "zh": "服务器无法完成请求,请稍后再试。",
+        "en": "The server could not complete the request; please try again later.",
+    },
 }
 
 

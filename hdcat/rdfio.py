@@ -312,7 +312,7 @@ def _scan_file(path: Path) -> bool:
                 break
             if not suspect:
                 suspect = _may_hold_control_chars(chunk, tail)
-            tail = chunk[-16:]
+            tail = (tail + chunk)[-16:]
             offset += len(chunk)
     if blank:
         raise InputError(source, "file is empty")

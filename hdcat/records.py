@@ -11,7 +11,6 @@ so nothing of a loaded file is lost.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,7 +82,10 @@ _CROSS_RECORD_LINKS = frozenset(
     }
 )
 
+_CROSS_RECORD_NODES = frozenset(ox.NamedNode(iri) for iri in _CROSS_RECORD_LINKS)
+
 Subject = ox.NamedNode | ox.BlankNode
+_OUT_CACHE_SIZE = 65536
 
 
 @dataclass
@@ -156,19 +158,36 @@ class Splitter:
         self.catalog = ox.NamedNode(self.base + "/catalog")
         self.today = ox.Literal((today or date.today()).isoformat(), datatype=XSD_DATE)
         self._taken: set[Subject] = set()
-        self._out: dict[Subject, list[ox.Triple]] = defaultdict(list)
-        self.types: dict[Subject, set[str]] = defaultdict(set)
+        # Outgoing triples looked up by _owned_by, kept until _closure walks the node (or, for
+        # nodes with none, while the cache is small): memory stays bounded on big files.
+        self._out: dict[Subject, list[ox.Triple]] = {}
+        self.types: dict[Subject, frozenset[str]] = {}
+        # One frozenset per distinct combination of types, shared by all nodes that have it.
+        combos: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        empty: frozenset[str] = frozenset()
+        types = self.types
         for quad in staging.quads_for_pattern(None, RDF_TYPE, None, ox.DefaultGraph()):
-            if isinstance(quad.object, ox.NamedNode):
-                self.types[quad.subject].add(quad.object.value)
+            obj = quad.object
+            if isinstance(obj, ox.NamedNode):
+                subject = quad.subject
+                have = types.get(subject, empty)
+                key = (have, obj.value)
+                combo = combos.get(key)
+                if combo is None:
+                    combo = combos[key] = have | {obj.value}
+                types[subject] = combo
+        self._datasets = [s for s, t in types.items() if t & DATASET_CLASSES]
 
-    def _outgoing(self, node: Subject) -> list[ox.Triple]:
-        cached = self._out.get(node)
+    def _outgoing(self, node: Subject, keep: bool = False) -> list[ox.Triple]:
+        cached = self._out.pop(node, None)
         if cached is None:
             cached = [
                 q.triple
                 for q in self.staging.quads_for_pattern(node, None, None, ox.DefaultGraph())
             ]
+        if keep:
+            if len(self._out) >= _OUT_CACHE_SIZE:
+                self._out.clear()
             self._out[node] = cached
         return cached
 
@@ -187,31 +206,49 @@ class Splitter:
             (root.value + "#", root.value + "/")
         ):
             return True
-        return node in self.types or bool(self._outgoing(node))
+        return node in self.types or bool(self._outgoing(node, keep=True))
 
     def _closure(self, root: Subject, stop_at: set[Subject]) -> list[ox.Triple]:
+        # _owned_by, inlined: this loop runs once per triple of every record.
         triples: list[ox.Triple] = []
         seen = {root}
         stack = [root]
+        types = self.types
+        prefixes = (root.value + "#", root.value + "/") if isinstance(root, ox.NamedNode) else None
         while stack:
             node = stack.pop()
             for t in self._outgoing(node):
                 triples.append(t)
                 obj = t.object
                 if (
-                    obj not in seen
-                    and obj not in stop_at
-                    and t.predicate.value not in _CROSS_RECORD_LINKS
-                    and self._owned_by(root, obj)
+                    isinstance(obj, ox.Literal)
+                    or obj in seen
+                    or obj in stop_at
+                    or t.predicate in _CROSS_RECORD_NODES
                 ):
-                    seen.add(obj)
-                    stack.append(obj)
+                    continue
+                if not isinstance(obj, ox.BlankNode):
+                    if not isinstance(obj, ox.NamedNode):
+                        continue
+                    node_types = types.get(obj)
+                    if node_types is not None and (
+                        node_types & DATASET_CLASSES or node_types & SHARED_CLASSES
+                    ):
+                        continue
+                    if not (
+                        (prefixes is not None and obj.value.startswith(prefixes))
+                        or node_types is not None
+                        or self._outgoing(obj, keep=True)
+                    ):
+                        continue
+                seen.add(obj)
+                stack.append(obj)
         self._taken.update(seen)
         return triples
 
     @property
     def datasets(self) -> list[Subject]:
-        return [s for s, types in self.types.items() if types & DATASET_CLASSES]
+        return list(self._datasets)
 
     def split(self, existing_records: dict[str, str] | None = None) -> Split:
         records = list(self.iter_records(existing_records))
@@ -221,20 +258,23 @@ class Splitter:
     def iter_records(self, existing_records: dict[str, str] | None = None) -> Iterator[Record]:
         """The records, one by one; `existing_records` maps dataset IRI -> its stored record IRI."""
         existing = existing_records or {}
-        datasets = self.datasets
+        datasets = self._datasets
         primary: dict[Subject, Subject] = {}
         for quad in self.staging.quads_for_pattern(
             None, FOAF_PRIMARY_TOPIC, None, ox.DefaultGraph()
         ):
-            if DCAT_CATALOG_RECORD.value in self.types.get(quad.subject, set()):
+            if DCAT_CATALOG_RECORD.value in self.types.get(quad.subject, ()):
                 primary[quad.object] = quad.subject
-        self._stop = set(datasets) | set(primary.values())
+        self._stop = stop = set(datasets) | set(primary.values())
+        # Links from other catalogs of the same document to a dataset or record stay with it.
+        foreign = self._foreign_catalog_links()
         for ds in datasets:
-            triples = self._closure(ds, self._stop - {ds})
+            # The root is in the closure's `seen` from the start, so `stop` may include it.
+            triples = self._closure(ds, stop)
             rec_node = primary.get(ds)
             iri = rec_node.value if isinstance(rec_node, ox.NamedNode) else None
             if rec_node is not None:
-                triples += self._closure(rec_node, self._stop - {rec_node})
+                triples += self._closure(rec_node, stop)
             if iri is None:
                 iri = existing.get(str(ds)) or mint_record_iri(ds, self.base, triples)
                 triples += self._catalog_record(ds, ox.NamedNode(iri))
@@ -244,17 +284,24 @@ class Splitter:
                 # DCAT-AP's catalog checks dcat:dataset against dcat:Dataset, without inference.
                 triples.append(ox.Triple(self.catalog, DCAT_DATASET, ds))
             triples.append(ox.Triple(self.catalog, DCAT_RECORD, rec))
-            # Links from other catalogs of the same document to this dataset stay with it.
-            for quad in self.staging.quads_for_pattern(None, DCAT_DATASET, ds, ox.DefaultGraph()):
-                if quad.subject != self.catalog:
-                    triples.append(quad.triple)
-            if rec_node is not None:
-                for quad in self.staging.quads_for_pattern(
-                    None, DCAT_RECORD, rec_node, ox.DefaultGraph()
-                ):
-                    if quad.subject != self.catalog:
-                        triples.append(quad.triple)
+            if foreign:
+                triples.extend(foreign.get((DCAT_DATASET, ds), ()))
+                if rec_node is not None:
+                    triples.extend(foreign.get((DCAT_RECORD, rec_node), ()))
             yield Record(ds, iri, _unique(triples))
+
+    def _foreign_catalog_links(self) -> dict[tuple[ox.NamedNode, object], list[ox.Triple]]:
+        """dcat:dataset / dcat:record triples whose subject is not this catalog, by (link,
+        object). One query over the staging store instead of two lookups per record."""
+        links: dict[tuple[ox.NamedNode, object], list[ox.Triple]] = {}
+        rows = self.staging.query(
+            f"SELECT ?c ?p ?o WHERE {{ VALUES ?p {{ {DCAT_DATASET} {DCAT_RECORD} }}"
+            f" ?c ?p ?o FILTER(?c != {self.catalog}) }}"
+        )
+        for row in rows:
+            link = row["p"]
+            links.setdefault((link, row["o"]), []).append(ox.Triple(row["c"], link, row["o"]))
+        return links
 
     def shared_graphs(self) -> tuple[dict[str, list[ox.Triple]], dict[str, str]]:
         """Graphs of shared things and of leftovers; call after iter_records() is exhausted."""
@@ -288,20 +335,23 @@ class Splitter:
     ) -> None:
         placed = {t for triples in shared.values() for t in triples}
         loose: list[ox.Triple] = []
-        for quad in self.staging.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            s = quad.subject
-            if s in self._taken:
+        taken = self._taken
+        # The subjects are listed by Oxigraph; only those no record took are read back.
+        for row in self.staging.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }"):
+            s = row["s"]
+            if s in taken:
                 continue
-            if quad.predicate in (DCAT_DATASET, DCAT_RECORD) and quad.object in stop:
-                continue
-            t = quad.triple
-            if t in placed:
-                continue
-            if isinstance(s, ox.NamedNode):
-                shared.setdefault(s.value, []).append(t)
-                kinds.setdefault(s.value, "other")
-            else:
-                loose.append(t)
+            for quad in self.staging.quads_for_pattern(s, None, None, ox.DefaultGraph()):
+                if quad.predicate in (DCAT_DATASET, DCAT_RECORD) and quad.object in stop:
+                    continue
+                t = quad.triple
+                if t in placed:
+                    continue
+                if isinstance(s, ox.NamedNode):
+                    shared.setdefault(s.value, []).append(t)
+                    kinds.setdefault(s.value, "other")
+                else:
+                    loose.append(t)
         if loose:
             key = hashlib.sha1("\n".join(sorted(map(str, loose))).encode("utf-8")).hexdigest()[:20]
             shared[f"urn:hdcat:graph:loose:{key}"] = loose

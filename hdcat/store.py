@@ -26,14 +26,32 @@ Bindings. ``query(sparql, bindings)`` never pastes text into the query:
   (``DESCRIBE <x>``, ``CONSTRUCT WHERE``, a WHERE that is itself a sub-select), as the trailing
   VALUES clause of the query. Blank nodes cannot be bound remotely (SPARQL forbids them in
   VALUES). Variable names must be plain SPARQL variable names.
+
+Union default graph. ``union_default_graph=True`` makes the query's default graph the union
+of all graphs: embedded, pyoxigraph ``use_default_graph_as_union``; Oxigraph server (a store
+made by ``from_base_url`` / ``open_store`` with a base URL), its ``union-default-graph``
+protocol parameter. A generic remote store (``RemoteStore(query_url)``) has no standard way
+to ask for it: the query is sent unchanged and the server's own default-graph semantics apply
+(Virtuoso and GraphDB query all graphs by default; Fuseki needs ``unionDefaultGraph``);
+pass ``union_default_graph_param=`` to name such a parameter for another server.
+
+Timeouts. ``open_query`` and ``query_raw`` take ``timeout`` (seconds, total). Remote: enforced
+on the client (socket timeouts against a deadline; the connection is closed, which stops an
+Oxigraph server streaming results; Oxigraph's ``--timeout-s`` also stops the evaluation on the
+server) and reported as :class:`QueryTimeoutError`. Embedded: pyoxigraph cannot cancel a
+running query, so ``timeout`` is only checked between results; a caller that must truly stop
+runaway queries runs them in a process it can kill (``service/sparql.py`` does, on a
+read-only store; ``EmbeddedStore.generation`` tells it when to re-open).
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 import http.client
 import re
 import threading
+import time
 import urllib.error
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -61,6 +79,7 @@ __all__ = [
     "EmbeddedStore",
     "NotAcceptableError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "RemoteStore",
     "SelectResult",
     "Store",
@@ -80,7 +99,14 @@ _DEFAULT_CHUNK = 50_000
 
 
 class StoreError(Exception):
-    """Any failure of the store: connection, HTTP, timeout, bad query or data."""
+    """Any failure of the store: connection, HTTP, timeout, bad query or data.
+
+    ``detail`` is the bare cause (e.g. the parser's message) without the store's name and
+    URL, fit to show to an outside client; ``str(error)`` is the full message."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail if detail is not None else message
 
 
 class QuerySyntaxError(StoreError):
@@ -89,6 +115,10 @@ class QuerySyntaxError(StoreError):
 
 class NotAcceptableError(StoreError):
     """No result serialisation matches the requested media types (HTTP 406)."""
+
+
+class QueryTimeoutError(StoreError):
+    """The query did not finish within its time budget."""
 
 
 class SelectResult(list):
@@ -325,13 +355,39 @@ class Store(abc.ABC):
     # -- queries
     @abc.abstractmethod
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = False,
     ) -> SelectResult | bool | list[Triple]:
         """SELECT -> SelectResult rows; ASK -> bool; CONSTRUCT/DESCRIBE -> list of Triples."""
 
     @abc.abstractmethod
-    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+    def query_raw(
+        self,
+        sparql: str,
+        accept: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> tuple[bytes, str]:
         """Run a query and return ``(body, content_type)`` serialised per ``accept``."""
+
+    @abc.abstractmethod
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> contextlib.AbstractContextManager[QuerySolutions | QueryBoolean | Iterator[Triple]]:
+        """A context manager giving the result lazily, as pyoxigraph objects: solutions
+        (``.variables``, rows indexable by position), a ``QueryBoolean``, or an iterator of
+        Triples. Leaving the block early stops reading (a remote connection is closed), so a
+        caller can take the first N results of a huge answer. Errors while iterating come out
+        of the ``with`` block as :class:`StoreError` (:class:`QueryTimeoutError` past
+        ``timeout``)."""
 
     @abc.abstractmethod
     def update(self, sparql: str) -> None:
@@ -439,59 +495,113 @@ def _check_load(format: RdfFormat, to_graph: str | None) -> None:
         raise StoreError(f"to_graph only applies to triple formats, not {format.name}")
 
 
+class _Deadline:
+    """An embedded result iterated against a deadline (checked between results)."""
+
+    def __init__(self, result: QuerySolutions | ox.QueryTriples, deadline: float, name: str):
+        self._it = iter(result)
+        self.variables = getattr(result, "variables", None)
+        self._deadline = deadline
+        self._name = name
+
+    def __iter__(self) -> _Deadline:
+        return self
+
+    def __next__(self) -> object:
+        if time.monotonic() > self._deadline:
+            raise QueryTimeoutError(f"{self._name}: query timed out", "query timed out")
+        return next(self._it)
+
+
 # --------------------------------------------------------------------------- embedded
 
 
 class EmbeddedStore(Store):
-    """pyoxigraph.Store on disk at ``path`` (in memory if None)."""
+    """pyoxigraph.Store on disk at ``path`` (in memory if None).
 
-    def __init__(self, path: Path | None = None) -> None:
+    ``read_only=True`` opens an existing folder without locking it, beside a writing process
+    (``pyoxigraph.Store.read_only``): it sees the data as of its opening, including writes
+    not yet flushed, and never later ones. ``generation`` counts the writes made through this
+    object, so readers know when to re-open.
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        self.generation = 0
         self.name = f"embedded store {self.path or '(in memory)'}"
         try:
-            if self.path is not None:
-                self.path.mkdir(parents=True, exist_ok=True)
-            self._store: ox.Store | None = ox.Store(str(self.path) if self.path else None)
+            if read_only:
+                if self.path is None:
+                    raise StoreError("a read-only embedded store needs a path")
+                self._store: ox.Store | None = ox.Store.read_only(str(self.path))
+            else:
+                if self.path is not None:
+                    self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path) if self.path else None)
         except OSError as e:
             raise StoreError(f"{self.name}: cannot open: {e}") from e
 
     @property
-    def oxigraph(self) -> ox.Store:
-        """The underlying pyoxigraph.Store."""
+    def _live(self) -> ox.Store:
         if self._store is None:
             raise StoreError(f"{self.name}: store is closed")
         return self._store
 
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph.Store (counted as a write: what the caller does with it
+        is unknown)."""
+        store = self._live
+        self.generation += 1
+        return store
+
+    def _wrote(self) -> None:
+        self.generation += 1
+
     def _fail(self, what: str, e: Exception) -> StoreError:
         if isinstance(e, SyntaxError):
-            return QuerySyntaxError(f"{self.name}: {what}: {e}")
-        return StoreError(f"{self.name}: {what} failed: {e}")
+            return QuerySyntaxError(f"{self.name}: {what}: {e}", str(e))
+        return StoreError(f"{self.name}: {what} failed: {e}", str(e))
 
-    def _run(self, sparql: str, bindings: Mapping[str, Term] | None):
-        store = self.oxigraph
+    def _run(self, sparql: str, bindings: Mapping[str, Term] | None, union: bool = False):
+        store = self._live
         if bindings:
             subs = {ox.Variable(_var_name(k)): v for k, v in bindings.items()}
             try:
-                return store.query(sparql, substitutions=subs)
+                return store.query(sparql, substitutions=subs, use_default_graph_as_union=union)
             except RuntimeError as e:
                 if "projection" not in str(e):
                     raise
             sparql = inject_values(sparql, bindings)  # variable not projected: use VALUES
-        return store.query(sparql)
+        return store.query(sparql, use_default_graph_as_union=union)
 
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = False,
     ) -> SelectResult | bool | list[Triple]:
         try:
-            return _convert(self._run(sparql, bindings))
+            return _convert(self._run(sparql, bindings, union_default_graph))
         except StoreError:
             raise
         except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as e:
             raise self._fail("query", e) from e
 
-    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+    def query_raw(
+        self,
+        sparql: str,
+        accept: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> tuple[bytes, str]:
+        """``timeout`` is not enforced here: pyoxigraph serialises the whole result at once
+        and cannot be interrupted (see the module docstring)."""
         try:
-            result = self._run(sparql, None)
+            result = self._run(sparql, None, union_default_graph)
             fmt = _negotiate(accept, graph=isinstance(result, ox.QueryTriples))
             return result.serialize(format=fmt), fmt.media_type
         except StoreError:
@@ -499,21 +609,43 @@ class EmbeddedStore(Store):
         except (SyntaxError, OSError, RuntimeError, ValueError) as e:
             raise self._fail("query", e) from e
 
+    @contextlib.contextmanager
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> Iterator[QuerySolutions | QueryBoolean | Iterator[Triple]]:
+        """``timeout`` is checked between results only (pyoxigraph cannot be interrupted)."""
+        try:
+            result = self._run(sparql, None, union_default_graph)
+        except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+            raise self._fail("query", e) from e
+        if timeout is not None and not isinstance(result, QueryBoolean):
+            result = _Deadline(result, time.monotonic() + timeout, self.name)
+        try:
+            yield result
+        except (OSError, RuntimeError, ValueError) as e:  # raised while iterating
+            raise self._fail("query", e) from e
+
     def update(self, sparql: str) -> None:
         try:
-            self.oxigraph.update(sparql)
+            self._live.update(sparql)
         except (SyntaxError, OSError, RuntimeError, ValueError) as e:
             raise self._fail("update", e) from e
+        finally:
+            self._wrote()
 
     def graph(self, name: str) -> list[Triple]:
         g = _graph_iri(name)
-        return [q.triple for q in self.oxigraph.quads_for_pattern(None, None, None, g)]
+        return [q.triple for q in self._live.quads_for_pattern(None, None, None, g)]
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, NamedNode))
+        return sorted(g.value for g in self._live.named_graphs() if isinstance(g, NamedNode))
 
     def has_graph(self, name: str) -> bool:
-        return self.oxigraph.contains_named_graph(_graph_iri(name))
+        return self._live.contains_named_graph(_graph_iri(name))
 
     def bulk_load(
         self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
@@ -522,21 +654,25 @@ class EmbeddedStore(Store):
         target = _graph_iri(to_graph) if to_graph is not None else None
         try:
             if isinstance(source, bytes | bytearray):
-                self.oxigraph.bulk_load(bytes(source), format, to_graph=target)
+                self._live.bulk_load(bytes(source), format, to_graph=target)
             else:
-                self.oxigraph.bulk_load(format=format, path=str(source), to_graph=target)
+                self._live.bulk_load(format=format, path=str(source), to_graph=target)
         except (SyntaxError, OSError, ValueError) as e:
             raise StoreError(f"{self.name}: bulk load of {_src(source)} failed: {e}") from e
+        finally:
+            self._wrote()
 
     def bulk_extend(self, quads: Iterable[Quad]) -> None:
         try:
-            self.oxigraph.bulk_extend(quads)
+            self._live.bulk_extend(quads)
         except (OSError, ValueError, TypeError) as e:
             raise StoreError(f"{self.name}: bulk extend failed: {e}") from e
+        finally:
+            self._wrote()
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         g = _graph_iri(graph) if graph is not None else None
-        return iter(self.oxigraph.quads_for_pattern(None, None, None, g))
+        return iter(self._live.quads_for_pattern(None, None, None, g))
 
     def dump(
         self, output: BinaryIO, format: RdfFormat = RdfFormat.N_QUADS, graph: str | None = None
@@ -545,30 +681,32 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.name}: {format.name} holds one graph: pass graph=")
         g = _graph_iri(graph) if graph is not None else None
         try:
-            self.oxigraph.dump(output, format, from_graph=g)
+            self._live.dump(output, format, from_graph=g)
         except (OSError, ValueError) as e:
             raise StoreError(f"{self.name}: dump failed: {e}") from e
 
     def __len__(self) -> int:
-        return len(self.oxigraph)
+        return len(self._live)
 
     def clear(self) -> None:
         try:
-            self.oxigraph.clear()
+            self._live.clear()
         except OSError as e:
             raise StoreError(f"{self.name}: clear failed: {e}") from e
+        finally:
+            self._wrote()
 
     def flush(self) -> None:
-        if self.path is not None:
-            self.oxigraph.flush()
+        if self.path is not None and not self.read_only:
+            self._live.flush()
 
     def optimize(self) -> None:
-        if self.path is not None:
-            self.oxigraph.optimize()
+        if self.path is not None and not self.read_only:
+            self._live.optimize()
 
     def close(self) -> None:
         if self._store is not None:
-            if self.path is not None:
+            if self.path is not None and not self.read_only:
                 self._store.flush()
             self._store = None
 
@@ -585,6 +723,66 @@ class _Response:
     status: int
     content_type: str
     body: bytes
+
+
+def _set_timeout(
+    conn: http.client.HTTPConnection, deadline: float | None, default: float = 0.0
+) -> None:
+    """Socket timeout: the time left until ``deadline`` (or ``default`` when None)."""
+    left = default if deadline is None else deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("deadline passed")
+    conn.timeout = left
+    if conn.sock is not None:
+        conn.sock.settimeout(left)
+
+
+_CANCELLED = b"has been cancelled"  # what Oxigraph server writes when --timeout-s strikes
+
+
+class _DeadlineReader:
+    """A readable HTTP response body that raises ``TimeoutError`` past a deadline. It keeps
+    the last bytes read: when a result does not parse, ``cancelled`` tells whether an
+    Oxigraph server ended it with its "cancelled" message (``--timeout-s``: it has already
+    sent HTTP 200 and the start of the results)."""
+
+    def __init__(
+        self, resp: http.client.HTTPResponse, conn: http.client.HTTPConnection, deadline: float
+    ) -> None:
+        self._resp = resp
+        self._conn = conn
+        self._deadline = deadline
+        self._tail = b""
+        self.timed_out = False
+
+    def readable(self) -> bool:
+        return True
+
+    @property
+    def cancelled(self) -> bool:
+        return _CANCELLED in self._tail
+
+    def _chunk(self, data: bytes) -> bytes:
+        self._tail = (self._tail + data)[-200:]
+        return data
+
+    def read1(self, size: int = 65536) -> bytes:
+        try:
+            _set_timeout(self._conn, self._deadline)
+            return self._chunk(self._resp.read1(size if size and size > 0 else 65536))
+        except TimeoutError:
+            self.timed_out = True
+            raise
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(self.read1, b""))
+        return self.read1(size)
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        data = self.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class _Http:
@@ -616,17 +814,32 @@ class _Http:
         if conn is not None:
             conn.close()
 
-    def request(self, method: str, url: str, body: object, headers: dict[str, str]) -> _Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: object,
+        headers: dict[str, str],
+        timeout: float | None = None,
+    ) -> _Response:
+        """One request; ``timeout`` (seconds, total) overrides the default for this call."""
         parts = urlsplit(url)
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
+        deadline = time.monotonic() + timeout if timeout is not None else None
         for attempt in (0, 1):
             conn, reused = self._pooled(parts.scheme, parts.netloc)
             try:
+                if deadline is not None:
+                    _set_timeout(conn, deadline)
                 conn.request(method, target, body=body, headers=headers)
                 resp = conn.getresponse()
-                data = resp.read()
+                if deadline is None:
+                    data = resp.read()
+                else:
+                    data = b"".join(iter(_DeadlineReader(resp, conn, deadline).read1, b""))
+                    _set_timeout(conn, None, self.timeout)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self._drop(parts.scheme, parts.netloc)
                 # a kept-alive connection the server closed meanwhile: retry once on a new one
@@ -667,6 +880,7 @@ class RemoteStore(Store):
         *,
         client: TypingLiteral["http", "sparqlwrapper"] = "http",
         chunk_size: int = _DEFAULT_CHUNK,
+        union_default_graph_param: str | None = None,
     ) -> None:
         for url in (query_url, update_url, graph_store_url):
             if url is not None and urlsplit(url).scheme not in ("http", "https"):
@@ -679,14 +893,23 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.client = client
         self.chunk_size = chunk_size
+        self.union_default_graph_param = union_default_graph_param
         self.name = f"remote store {query_url}"
         self._http = _Http(timeout)
 
     @classmethod
     def from_base_url(cls, base_url: str, **kwargs: object) -> RemoteStore:
-        """Oxigraph server layout: ``base/query``, ``base/update``, ``base/store``."""
+        """Oxigraph server layout: ``base/query``, ``base/update``, ``base/store``; its
+        ``union-default-graph`` query parameter."""
         base = base_url.rstrip("/")
+        kwargs.setdefault("union_default_graph_param", "union-default-graph")
         return cls(f"{base}/query", f"{base}/update", f"{base}/store", **kwargs)
+
+    def _query_url(self, union_default_graph: bool) -> str:
+        if not union_default_graph or not self.union_default_graph_param:
+            return self.query_url
+        sep = "&" if "?" in self.query_url else "?"
+        return f"{self.query_url}{sep}{quote(self.union_default_graph_param, safe='')}"
 
     # -- transport
     def _send(
@@ -697,6 +920,7 @@ class RemoteStore(Store):
         content_type: str,
         accept: str | None = None,
         length: int | None = None,
+        timeout: float | None = None,
     ) -> _Response:
         headers = {"Content-Type": content_type}
         if accept:
@@ -704,9 +928,13 @@ class RemoteStore(Store):
         if length is not None:
             headers["Content-Length"] = str(length)
         try:
-            resp = self._http.request("POST", url, body, headers)
+            resp = self._http.request("POST", url, body, headers, timeout)
         except TimeoutError as e:
-            raise StoreError(f"{self.name}: {what} timed out after {self.timeout}s ({url})") from e
+            secs = timeout if timeout is not None else self.timeout
+            raise QueryTimeoutError(
+                f"{self.name}: {what} timed out after {secs}s ({url})",
+                f"{what} timed out after {secs:g} s",
+            ) from e
         except (OSError, http.client.HTTPException) as e:
             raise StoreError(f"{self.name}: {what} failed: cannot reach {url}: {e}") from e
         self._check(resp.status, resp.body, url, what)
@@ -718,28 +946,36 @@ class RemoteStore(Store):
         msg = body.decode("utf-8", "replace").strip()
         text = f"{self.name}: {what} rejected by {url} (HTTP {status}): {msg}"
         if status == 400:
-            raise QuerySyntaxError(text)
+            raise QuerySyntaxError(text, msg)
         if status == 406:
-            raise NotAcceptableError(text)
-        raise StoreError(text)
+            raise NotAcceptableError(text, msg)
+        if _CANCELLED.decode() in msg:
+            raise QueryTimeoutError(text, "query timed out")
+        raise StoreError(text, f"the store answered HTTP {status}")
 
-    def _query_request(self, sparql: str, accept: str) -> tuple[bytes, str]:
+    def _query_request(
+        self, sparql: str, accept: str, union: bool = False, timeout: float | None = None
+    ) -> tuple[bytes, str]:
         if self.client == "sparqlwrapper":
-            return self._sparqlwrapper_query(sparql, accept)
-        resp = self._send(self.query_url, "query", sparql.encode(), "application/sparql-query",
-                          accept)
+            return self._sparqlwrapper_query(sparql, accept, union, timeout)
+        resp = self._send(self._query_url(union), "query", sparql.encode(),
+                          "application/sparql-query", accept, timeout=timeout)
         return resp.body, resp.content_type
 
-    def _sparqlwrapper_query(self, sparql: str, accept: str) -> tuple[bytes, str]:
+    def _sparqlwrapper_query(
+        self, sparql: str, accept: str, union: bool = False, timeout: float | None = None
+    ) -> tuple[bytes, str]:
         from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-        sw = SPARQLWrapper(self.query_url)
+        url = self.query_url
+        sw = SPARQLWrapper(url)
+        if union and self.union_default_graph_param:
+            sw.addParameter(self.union_default_graph_param, "true")
         sw.setMethod(POST)
         sw.setRequestMethod(POSTDIRECTLY)
-        sw.setTimeout(max(1, round(self.timeout)))
+        sw.setTimeout(max(1, round(timeout if timeout is not None else self.timeout)))
         sw.addCustomHttpHeader("Accept", accept)
-        url = self.query_url
         try:
             with warnings.catch_warnings():  # it warns on query types it cannot detect
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -747,25 +983,35 @@ class RemoteStore(Store):
                 response = sw.query().response
             return response.read(), response.headers.get("Content-Type", "")
         except QueryBadFormed as e:
-            raise QuerySyntaxError(f"{self.name}: query rejected by {url} (HTTP 400): {e}") from e
+            raise QuerySyntaxError(
+                f"{self.name}: query rejected by {url} (HTTP 400): {e}", str(e)
+            ) from e
         except urllib.error.HTTPError as e:
             self._check(e.code, e.read(), url, "query")
             raise
         except SPARQLWrapperException as e:
             raise StoreError(f"{self.name}: query failed at {url}: {e}") from e
         except TimeoutError as e:
-            raise StoreError(f"{self.name}: query timed out after {self.timeout}s ({url})") from e
+            raise QueryTimeoutError(
+                f"{self.name}: query timed out after {sw.timeout}s ({url})", "query timed out"
+            ) from e
         except (OSError, http.client.HTTPException) as e:
             raise StoreError(f"{self.name}: query failed: cannot reach {url}: {e}") from e
 
     # -- queries
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = False,
     ) -> SelectResult | bool | list[Triple]:
         if bindings:
             sparql = inject_values(sparql, bindings)
         graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        body, ctype = self._query_request(sparql, N_TRIPLES if graph else SPARQL_JSON)
+        body, ctype = self._query_request(
+            sparql, N_TRIPLES if graph else SPARQL_JSON, union_default_graph
+        )
         media = ctype.split(";")[0].strip().lower()
         try:
             results_format = QueryResultsFormat.from_media_type(media) if media else None
@@ -778,8 +1024,79 @@ class RemoteStore(Store):
             raise StoreError(f"{self.name}: unreadable query result ({media}): {e}") from e
         raise StoreError(f"{self.name}: unexpected result type {ctype!r} from {self.query_url}")
 
-    def query_raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
-        return self._query_request(sparql, accept)
+    def query_raw(
+        self,
+        sparql: str,
+        accept: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> tuple[bytes, str]:
+        return self._query_request(sparql, accept, union_default_graph, timeout)
+
+    @contextlib.contextmanager
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = False,
+        timeout: float | None = None,
+    ) -> Iterator[QuerySolutions | QueryBoolean | Iterator[Triple]]:
+        """Streams the result over a connection of its own (always the keep-alive-less
+        ``http.client``, whatever ``client``), closed on leaving the block."""
+        url = self._query_url(union_default_graph)
+        parts = urlsplit(url)
+        secs = timeout if timeout is not None else self.timeout
+        deadline = time.monotonic() + secs
+        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        conn = cls(parts.netloc, timeout=secs)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        headers = {"Content-Type": "application/sparql-query",
+                   "Accept": N_TRIPLES if graph else SPARQL_JSON}
+        timed_out = QueryTimeoutError(
+            f"{self.name}: query timed out after {secs}s ({url})",
+            f"query timed out after {secs:g} s",
+        )
+        reader: _DeadlineReader | None = None
+        try:
+            try:
+                conn.request("POST", target, body=sparql.encode(), headers=headers)
+                resp = conn.getresponse()
+                reader = _DeadlineReader(resp, conn, deadline)
+                if resp.status >= 300:
+                    self._check(resp.status, reader.read()[:65536], url, "query")
+                media = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower()
+                results_format = QueryResultsFormat.from_media_type(media) if media else None
+                rdf_format = RdfFormat.from_media_type(media) if media else None
+                if results_format is not None:
+                    result: object = ox.parse_query_results(reader, results_format)
+                elif rdf_format is not None:
+                    result = (q.triple for q in ox.parse(reader, rdf_format))
+                else:
+                    raise StoreError(f"{self.name}: unexpected result type {media!r} from {url}",
+                                     "unexpected result from the store")
+            except TimeoutError as e:
+                raise timed_out from e
+            except (OSError, http.client.HTTPException) as e:
+                if reader is not None and reader.timed_out:
+                    raise timed_out from e
+                raise StoreError(f"{self.name}: query failed: cannot reach {url}: {e}",
+                                 "the store cannot be reached") from e
+            except (SyntaxError, ValueError) as e:
+                if reader is not None and (reader.timed_out or reader.cancelled):
+                    raise timed_out from e
+                raise StoreError(f"{self.name}: unreadable query result: {e}",
+                                 "unreadable result from the store") from e
+            try:
+                yield result  # type: ignore[misc]
+            except (SyntaxError, ValueError, OSError, http.client.HTTPException) as e:
+                if reader.timed_out or reader.cancelled or isinstance(e, TimeoutError):
+                    raise timed_out from e
+                raise StoreError(f"{self.name}: unreadable query result: {e}",
+                                 "unreadable result from the store") from e
+        finally:
+            conn.close()
 
     def update(self, sparql: str) -> None:
         self._send(self.update_url, "update", sparql.encode(), "application/sparql-update")

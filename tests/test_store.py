@@ -26,6 +26,7 @@ from hdcat.store import (
     EmbeddedStore,
     NotAcceptableError,
     QuerySyntaxError,
+    QueryTimeoutError,
     RemoteStore,
     SelectResult,
     Store,
@@ -458,3 +459,67 @@ def test_open_store_remote_urls(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         open_store(tmp_path, "ftp://127.0.0.1/x")
     assert not (tmp_path / "store").exists()
+
+
+# ---------------------------------------------------------------- union default graph, streaming
+
+
+def test_union_default_graph(store: Store) -> None:
+    simple(store)
+    q = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
+    assert store.query(q) == []
+    rows = store.query(q, union_default_graph=True)
+    assert [r["s"] for r in rows] == [n("a"), n("b"), n("x")]
+    body, _ = store.query_raw(q, "application/sparql-results+json", union_default_graph=True)
+    assert len(list(parse_query_results(body, QueryResultsFormat.JSON))) == 3
+    body, _ = store.query_raw(q, "application/sparql-results+json")
+    assert list(parse_query_results(body, QueryResultsFormat.JSON)) == []
+
+
+def test_open_query_is_lazy_and_stops_early(store: Store) -> None:
+    store.bulk_extend(Quad(n(f"s{i}"), P, Literal(i), NamedNode(G1)) for i in range(3000))
+    with store.open_query("SELECT ?s ?o WHERE { ?s ?p ?o }", union_default_graph=True,
+                          timeout=10) as result:
+        assert [v.value for v in result.variables] == ["s", "o"]
+        first = [row[0] for _, row in zip(range(5), result, strict=False)]
+    assert len(first) == 5
+    with store.open_query("ASK { ?s ?p ?o }", union_default_graph=True) as result:
+        assert bool(result) is True
+    graph = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"
+    with store.open_query(graph) as result:
+        assert sum(1 for _ in result) == 3000
+    with pytest.raises(QuerySyntaxError) as err, store.open_query("SELECT * { ?s "):
+        pass
+    assert "expected" in err.value.detail and "store" not in err.value.detail
+
+
+@pytest.mark.remote
+def test_open_query_deadline_on_a_silent_server() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        store = RemoteStore.from_base_url(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        with pytest.raises(QueryTimeoutError), store.open_query("ASK {}", timeout=0.3):
+            pass
+        with pytest.raises(QueryTimeoutError):
+            store.query_raw("ASK {}", "application/sparql-results+json", timeout=0.3)
+
+
+def test_read_only_store_and_generation(tmp_path: Path) -> None:
+    writer = EmbeddedStore(tmp_path / "store")
+    g0 = writer.generation
+    writer.replace_graphs({G1: [t("a", Literal("one"))]})
+    assert writer.generation > g0
+    reader = EmbeddedStore(tmp_path / "store", read_only=True)
+    assert reader.query("ASK { ?s ?p ?o }", union_default_graph=True) is True
+    g1 = writer.generation
+    writer.replace_graphs({G2: [t("b", Literal("two"))]})
+    assert writer.generation > g1
+    # a read-only store is a snapshot: it needs re-opening to see later writes
+    q = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert reader.query(q, union_default_graph=True)[0]["n"].value == "1"
+    reader.close()
+    reader = EmbeddedStore(tmp_path / "store", read_only=True)
+    assert reader.query(q, union_default_graph=True)[0]["n"].value == "2"
+    reader.close()
+    writer.close()

@@ -542,7 +542,7 @@ class Catalog:
     def records(self) -> list[tuple[str, str]]:
         """(record IRI, dataset IRI) of every record."""
         return [
-            (row["record"].value, str(row["ds"]))
+            (row["record"].value, _text(row["ds"]))
             for row in self.store.query(queries.get("all_records"))
         ]
 

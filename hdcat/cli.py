@@ -304,6 +304,15 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from the public graph."""
+    catalog = _catalog(ctx)
+    count = catalog.search_index().rebuild(catalog)
+    click.echo(f"{count} records indexed")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Load the demo catalog first if the catalog is empty.")

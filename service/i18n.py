@@ -6,6 +6,8 @@ this module only holds the interface's own words.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, Response, current_app, g, request
 
 LANGUAGES = ("zh", "en")
@@ -41,6 +43,14 @@ def t(key: str) -> str:
     return texts.get(lang()) or texts["en"]
 
 
+def switch_url() -> str:
+    """This page in the other language, keeping every query parameter (repeated ones too)."""
+    other = "en" if lang() == "zh" else "zh"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", other))
+    return request.path + "?" + urlencode(args)
+
+
 def _choose() -> None:
     asked = request.args.get("lang")
     remembered = request.cookies.get(COOKIE)
@@ -59,4 +69,4 @@ def _remember(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(_choose)
     app.after_request(_remember)
-    app.jinja_env.globals.update(t=t, lang=lang, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(t=t, lang=lang, LANGUAGES=LANGUAGES, switch_url=switch_url)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
@@ -20,7 +20,7 @@ from rdflib import Graph, Namespace, URIRef
 from hdcat import charts
 from hdcat.catalog import Catalog
 from hdcat.config import Settings
-from hdcat.store import EmbeddedStore
+from hdcat.store import EmbeddedStore, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "hdcat" / "demo" / "demo-catalog.ttl"
@@ -103,10 +103,18 @@ def title_of(ds: str, lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+@pytest.fixture(
+    scope="module", params=["embedded", pytest.param("remote", marks=pytest.mark.remote)]
+)
+def catalog(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
     data = tmp_path_factory.mktemp("home-search")
-    cat = Catalog(Settings(data_dir=data), EmbeddedStore(data / "store"))
+    if request.param == "embedded":
+        store = EmbeddedStore(data / "store")
+    else:
+        store = RemoteStore.from_base_url(request.getfixturevalue("oxigraph_server"))
+        store.clear()
+    cat = Catalog(Settings(data_dir=data), store)
     cat.initialize(demo=True)
     yield cat
     cat.close()
@@ -498,3 +506,13 @@ def test_new_record_is_found_without_reindex(small_catalog: Catalog, tmp_path: P
     home = page_html(client, "/")  # the cached numbers were invalidated by the write
     assert re.search(r'hd-stat-datasets">\s*<dt>[^<]+</dt>\s*<dd data-count="2">', home)
     assert "/dataset/zz-new-dataset-2025" in home and "<script>alert" not in home
+
+
+def test_language_switch_keeps_repeated_filters(client) -> None:
+    a = "https://w3id.org/hdcat/vocab/domain/pharmacy"
+    b = "https://w3id.org/hdcat/vocab/domain/public-health"
+    page = client.get("/search", query_string=[("domain", a), ("domain", b), ("lang", "zh")])
+    html = page.get_data(as_text=True)
+    href = re.search(r'class="lang-switch" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    query = parse_qs(urlsplit(href).query)
+    assert query["domain"] == [a, b] and query["lang"] == ["en"]

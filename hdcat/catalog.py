@@ -399,26 +399,71 @@ class Catalog:
             except InputError as e:
                 report.errors.append(e)
                 continue
-            accepted: list[Record] = []
-            checked = (
-                self._validate_batch(batch, level)
-                if validate
-                else ((r, None) for r in batch.records)
-            )
-            for record, verdict in _progress(checked, len(batch.records), progress, path.name):
-                if on_record is not None:
-                    on_record(record, verdict)
-                if verdict is not None and not verdict.conforms:
-                    report.refused.append(verdict)
-                    continue
-                if verdict is not None and verdict.results:
-                    report.warned.append(verdict)
-                accepted.append(record)
+            accepted = self._check(batch, level, validate, progress, on_record, report)
             pending.append((batch, accepted))
         if strict and not report.ok:
             return report
         for batch, accepted in pending:
             self._write(batch, accepted, report)
+        report.written = True
+        return report
+
+    def _check(
+        self,
+        batch: _Batch,
+        level: str,
+        validate: bool,
+        progress: bool,
+        on_record: Callable[[Record, Report | None], None] | None,
+        report: LoadReport,
+    ) -> list[Record]:
+        """Validate a batch's records; note the refused ones in `report`; return the others."""
+        accepted: list[Record] = []
+        checked = (
+            self._validate_batch(batch, level) if validate else ((r, None) for r in batch.records)
+        )
+        label = Path(batch.source).name
+        for record, verdict in _progress(checked, len(batch.records), progress, label):
+            if on_record is not None:
+                on_record(record, verdict)
+            if verdict is not None and not verdict.conforms:
+                report.refused.append(verdict)
+                continue
+            if verdict is not None and verdict.results:
+                report.warned.append(verdict)
+            accepted.append(record)
+        return accepted
+
+    def load_triples(
+        self,
+        triples: Iterable[ox.Triple],
+        *,
+        source: str,
+        level: str = "full",
+        strict: bool = False,
+        validate: bool = True,
+        decorate: Callable[[Record], None] | None = None,
+        on_record: Callable[[Record, Report | None], None] | None = None,
+    ) -> LoadReport:
+        """Load RDF that is already parsed (a harvested page, a registration): split into
+        records, let `decorate` add to each record (provenance), validate, store the valid
+        ones. `source` names the input in reports."""
+        report = LoadReport()
+        staging = ox.Store()
+        staging.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                       for t in triples)
+        splitter = Splitter(staging, self.base, today=date.today())
+        existing = self._existing_records(splitter.datasets)
+        records = list(splitter.iter_records(existing))
+        if decorate is not None:
+            for record in records:
+                decorate(record)
+        shared, _kinds = splitter.shared_graphs()
+        batch = _Batch(records, shared, source, existing)
+        accepted = self._check(batch, level, validate, False, on_record, report)
+        if strict and not report.ok:
+            return report
+        self._write(batch, accepted, report)
         report.written = True
         return report
 

@@ -207,17 +207,16 @@ def test_validate_all_checks_stored_records(catalog: Catalog) -> None:
 
 def test_load_triples_decorates_each_record_before_validation(catalog: Catalog) -> None:
     triples = [q.triple for q in ox.parse(path=str(VALID))]
-    source = ox.NamedNode("https://harvest.example.org/source/a")
+    note = ox.Literal("harvested from source a", language="en")
+    comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 
     def decorate(record) -> None:
-        record.triples.append(
-            ox.Triple(ox.NamedNode(record.iri), ox.NamedNode(str(DCTERMS.source)), source)
-        )
+        record.triples.append(ox.Triple(ox.NamedNode(record.iri), comment, note))
 
     report = catalog.load_triples(triples, source="page 1 of source a", decorate=decorate)
     assert report.ok and report.stored == [REC]
     stored = catalog.record_triples(REC)
-    assert ox.Triple(ox.NamedNode(REC), ox.NamedNode(str(DCTERMS.source)), source) in stored
+    assert ox.Triple(ox.NamedNode(REC), comment, note) in stored
     broken = [t for t in triples if t.predicate.value != str(DCTERMS.title)]
     report = catalog.load_triples(broken, source="page 2 of source a", strict=True)
     assert not report.ok and not report.written

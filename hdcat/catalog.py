@@ -302,9 +302,14 @@ class Catalog:
             frontier = nxt
         return facts
 
-    def _validate_batch(self, batch: _Batch, level: str) -> Iterator[tuple[Record, Report]]:
-        """Validate records in groups: one pySHACL run per group of records (its cost is
-        dominated by setting up the ~300 shapes, not by the size of the data)."""
+    def _validate_batch(
+        self, batch: _Batch, level: str, engine: str = "fast"
+    ) -> Iterator[tuple[Record, Report]]:
+        """Validate records in groups of VALIDATION_GROUP. `engine="fast"` (hdcat.fastshacl,
+        compiled shapes, one run per group); `engine="pyshacl"` runs pySHACL per group (its
+        cost is dominated by setting up the ~300 shapes, not by the size of the data)."""
+        from hdcat.fastshacl import DescribedSubjects, fast_validator
+
         shapes = profile_shapes(level)
         cache: dict[ox.NamedNode, list[ox.Triple]] = {}
         for start in range(0, len(batch.records), VALIDATION_GROUP):
@@ -315,11 +320,17 @@ class Catalog:
                 data, focus = self._validation_data(record, batch, cache)
                 triples.extend(data)
                 focus_of.append({to_rdflib(n) for n in focus})
-            graph = triples_to_graph(datatypes.restore(dict.fromkeys(triples)))
+            restored = list(datatypes.restore(dict.fromkeys(triples)))
             wanted = set().union(*focus_of)
-            results = validate_graph(graph, shapes, focus=wanted)
+            if engine == "fast":
+                results = fast_validator(shapes).validate(restored, focus=wanted)
+                described = DescribedSubjects(restored)
+            else:
+                graph = triples_to_graph(restored)
+                results = validate_graph(graph, shapes, focus=wanted, engine="pyshacl")
+                described = graph
             if level == "core":
-                results = soften_external_references(results, graph)
+                results = soften_external_references(results, described)
             for record, focus in zip(group, focus_of, strict=True):
                 mine = [r for r in results if r.focus in focus]
                 yield record, Report(_text(record.dataset), mine, source=batch.source)
@@ -442,12 +453,13 @@ class Catalog:
         level: str = "full",
         strict: bool = False,
         validate: bool = True,
+        select: Callable[[Record], bool] | None = None,
         decorate: Callable[[Record], None] | None = None,
         on_record: Callable[[Record, Report | None], None] | None = None,
     ) -> LoadReport:
         """Load RDF that is already parsed (a harvested page, a registration): split into
-        records, let `decorate` add to each record (provenance), validate, store the valid
-        ones. `source` names the input in reports."""
+        records, keep those `select` accepts (e.g. changed ones), let `decorate` add to each
+        (provenance), validate, store the valid ones. `source` names the input in reports."""
         report = LoadReport()
         staging = ox.Store()
         staging.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
@@ -455,10 +467,15 @@ class Catalog:
         splitter = Splitter(staging, self.base, today=date.today())
         existing = self._existing_records(splitter.datasets)
         records = list(splitter.iter_records(existing))
+        shared, _kinds = splitter.shared_graphs()
+        if select is not None:
+            records = [r for r in records if select(r)]
+            if not records:  # nothing new: write nothing, not even the shared things
+                report.written = True
+                return report
         if decorate is not None:
             for record in records:
                 decorate(record)
-        shared, _kinds = splitter.shared_graphs()
         batch = _Batch(records, shared, source, existing)
         accepted = self._check(batch, level, validate, False, on_record, report)
         if strict and not report.ok:
@@ -557,6 +574,16 @@ class Catalog:
     def _notify(self, graphs: dict[str, list[ox.Triple]]) -> None:
         for listener in self._listeners:
             listener(graphs)
+
+    def replace_shared(self, iri: str, triples: list[ox.Triple]) -> None:
+        """Replace the graph of one shared thing (an agent, a harvest source...)."""
+        self._commit({iri: triples})
+
+    def drop_records(self, record_iris: Iterable[str]) -> None:
+        """Remove records from the public graph (withdrawn at their source)."""
+        graphs: dict[str, list[ox.Triple]] = {iri: [] for iri in record_iris}
+        if graphs:
+            self._commit(graphs)
 
     def validate_file(
         self,

@@ -303,6 +303,102 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+def _harvester(ctx: click.Context):
+    from hdcat.state import PrivateState
+    from loaders.harvest import Harvester
+
+    catalog = _catalog(ctx)
+    _ensure_initialized(catalog)
+    state = PrivateState(catalog.settings.data_dir / "private.sqlite")
+    ctx.call_on_close(state.close)
+    return Harvester(catalog, state)
+
+
+@main.group()
+def harvest() -> None:
+    """Harvest the catalogs of other institutions and regions."""
+
+
+@harvest.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--kind", required=True,
+              type=click.Choice(["dcat", "ckan", "datajson", "schemaorg", "datacite", "oai",
+                                 "sparql", "sheet"]))
+@click.option("--strict", is_flag=True,
+              help="Hold records to the whole hdcat profile (default: DCAT-AP core).")
+@click.option("--publisher", default=None, help="Default publisher IRI for the records.")
+@click.option("--schedule", default=None, help="When to run, e.g. 'daily' (informative).")
+@click.pass_context
+def harvest_add(ctx: click.Context, name: str, url: str, kind: str, strict: bool,
+                publisher: str | None, schedule: str | None) -> None:
+    """Configure a harvest source."""
+    source = _harvester(ctx).add(name, url, kind, strict, publisher, schedule)
+    click.echo(f"source {source.name}: {source.kind} {source.url}"
+               f"{' (strict)' if source.strict else ''}")
+
+
+@harvest.command("run")
+@click.argument("name", required=False)
+@click.option("--all", "all_sources", is_flag=True)
+@click.pass_context
+def harvest_run(ctx: click.Context, name: str | None, all_sources: bool) -> None:
+    """Run one source (or all) now; exit non-zero if a run failed or records were refused."""
+    if bool(name) == all_sources:
+        raise click.UsageError("give either NAME or --all")
+    harvester = _harvester(ctx)
+    names = [s.name for s in harvester.state.sources()] if all_sources else [name]
+    bad = False
+    for source in names:
+        report = harvester.run(source)
+        counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
+        click.echo(f"{source}: run {report.run} {report.status}: {counts}"
+                   f" ({report.pages} pages)")
+        for error in report.source_errors:
+            click.echo(f"  source error: {error}", err=True)
+        for failure in report.failed[:50]:
+            click.echo(f"  failed {failure['record']}: {failure['reason']}", err=True)
+        bad = bad or report.status != "completed" or bool(report.failed)
+    if bad:
+        sys.exit(1)
+
+
+@harvest.command("list")
+@click.pass_context
+def harvest_list(ctx: click.Context) -> None:
+    """The configured sources and their last run."""
+    harvester = _harvester(ctx)
+    for source in harvester.state.sources():
+        runs = harvester.state.runs(source.name, limit=1)
+        last = (f"last run {runs[0].id} {runs[0].status} {runs[0].finished or runs[0].started}"
+                if runs else "never run")
+        click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}")
+
+
+@harvest.command("report")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def harvest_report(ctx: click.Context, name: str, as_json: bool) -> None:
+    """The report of the last runs of a source."""
+    runs = _harvester(ctx).state.runs(name)
+    if as_json:
+        click.echo(json.dumps([r.report | {"status": r.status, "started": r.started,
+                                           "finished": r.finished} for r in runs],
+                              ensure_ascii=False, indent=2))
+        return
+    if not runs:
+        click.echo(f"{name}: never run")
+    for run in runs:
+        counts = run.report.get("counts", {})
+        click.echo(f"run {run.id} {run.status} {run.started} -> {run.finished}: "
+                   + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        for error in run.report.get("source_errors", []):
+            click.echo(f"  source error: {error}")
+        for failure in run.report.get("failed", [])[:20]:
+            click.echo(f"  failed {failure['record']}: {failure['reason'][:300]}")
+
+
 @main.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:

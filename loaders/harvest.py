@@ -1,0 +1,295 @@
+"""Harvesting: run a source page by page into the catalog, incrementally, and report.
+
+- Memory does not grow with the source: pages are fetched, mapped, stored one at a time.
+- A content hash per record: unchanged records are not rewritten, changed ones replaced.
+- Records gone from the source are withdrawn, only after a run that completed without
+  source-level errors.
+- One bad record never aborts a run; each failure is reported with its reason.
+- The same dataset from two sources (same IRI, DOI, CSTR or identifier) is one dataset with
+  both sources recorded on its catalog record.
+- A run killed at any point leaves the store consistent: every write replaces whole graphs
+  atomically and the private state is updated after the store, so the next run redoes at
+  most the last page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from hdcat.catalog import Catalog
+from hdcat.errors import HdcatError
+from hdcat.records import Record
+from hdcat.state import PrivateState, Source, now
+from loaders.base import Page
+from loaders.http import FetchError, Http
+
+HDCAT = "https://w3id.org/hdcat/ns#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+ADMS_IDENTIFIER = ox.NamedNode("http://www.w3.org/ns/adms#identifier")
+SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
+HARVESTED_FROM = ox.NamedNode(HDCAT + "harvestedFrom")
+HARVESTED_AT = ox.NamedNode(HDCAT + "harvestedAt")
+HARVEST_RUN = ox.NamedNode(HDCAT + "harvestRun")
+ORIGINAL_IRI = ox.NamedNode(HDCAT + "originalIri")
+HARVEST_SOURCE = ox.NamedNode(HDCAT + "HarvestSource")
+MAX_LISTED_WARNINGS = 200
+
+_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.I)
+_CSTR = re.compile(r"(?:https?://(?:www\.)?cstr\.cn/|CSTR:)?([A-Za-z0-9]{5}\.\d{2}\.\S+)")
+
+
+@dataclass
+class RunReport:
+    """What a run did: the counts and, for every failure, the reason."""
+
+    source: str
+    run: int = 0
+    status: str = "running"
+    pages: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    withdrawn: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    source_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    warnings_total: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "withdrawn": len(self.withdrawn),
+            "failed": len(self.failed),
+        }
+
+    def to_json(self) -> dict:
+        return asdict(self) | {"counts": self.counts()}
+
+
+def content_hash(record: Record) -> str:
+    """A hash of what the source said of a dataset: the record's triples without the parts
+    hdcat adds (its catalog record and catalog links), blank nodes labelled by content."""
+    rec = ox.NamedNode(record.iri)
+    own = [t for t in record.triples
+           if t.subject != rec and not t.subject.value.endswith("/catalog")]
+    by_subject: dict = {}
+    for t in own:
+        by_subject.setdefault(t.subject, []).append(t)
+
+    labels: dict = {}
+
+    def label(node: object, depth: int = 0) -> str:
+        if not isinstance(node, ox.BlankNode):
+            return str(node)
+        if node not in labels:
+            if depth > 20:
+                return "_:deep"
+            inner = sorted(f"{t.predicate} {label(t.object, depth + 1)}"
+                           for t in by_subject.get(node, []))
+            labels[node] = "_:" + hashlib.sha1("\n".join(inner).encode()).hexdigest()[:16]
+        return labels[node]
+
+    lines = sorted(f"{label(t.subject)} {t.predicate} {label(t.object)}" for t in own)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def identity_keys(dataset: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[str]:
+    """Keys that say two descriptions are of the same dataset: its IRI, DOI, CSTR, or a
+    long enough identifier."""
+    keys = [f"iri:{dataset.value}"]
+    notations = {t.object for t in triples if t.predicate == SKOS_NOTATION}
+    for t in triples:
+        if t.subject != dataset:
+            continue
+        values = []
+        if t.predicate == DCT_IDENTIFIER and isinstance(t.object, ox.Literal):
+            values.append(t.object.value)
+        if t.predicate == DCT_IDENTIFIER and isinstance(t.object, ox.NamedNode):
+            values.append(t.object.value)
+        if t.predicate == ADMS_IDENTIFIER:
+            values.extend(n.value for n in notations)
+        for value in values:
+            value = value.strip()
+            if m := _DOI.fullmatch(value):
+                keys.append("doi:" + m.group(1).lower())
+            elif m := _CSTR.fullmatch(value):
+                keys.append("cstr:" + m.group(1).upper())
+            elif len(value) >= 8:
+                keys.append("id:" + value)
+    return list(dict.fromkeys(keys))
+
+
+class Harvester:
+    """Runs harvest sources into a catalog; sources and runs live in the private state."""
+
+    def __init__(self, catalog: Catalog, state: PrivateState, http: Http | None = None,
+                 loader_for: Callable | None = None) -> None:
+        self.catalog = catalog
+        self.state = state
+        self.http = http or Http()
+        if loader_for is None:
+            from loaders.registry import loader_for as default_loader_for
+
+            loader_for = default_loader_for
+        self.loader_for = loader_for
+
+    def source_iri(self, name: str) -> str:
+        return f"{self.catalog.base}/harvest/{quote(name, safe='')}"
+
+    def add(self, name: str, url: str, kind: str, strict: bool = False,
+            publisher: str | None = None, schedule: str | None = None) -> Source:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+            raise HdcatError(f"harvest source name {name!r}: use letters, digits, . _ -")
+        self.loader_for(kind)  # an unknown kind fails here, not at the first run
+        source = Source(name, url, kind, strict, publisher, schedule)
+        self.state.add_source(source)
+        node = ox.NamedNode(self.source_iri(name))
+        label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        page = ox.NamedNode("http://xmlns.com/foaf/0.1/page")
+        self.catalog.replace_shared(node.value, [
+            ox.Triple(node, RDF_TYPE, HARVEST_SOURCE),
+            ox.Triple(node, label, ox.Literal(name)),
+            ox.Triple(node, page, ox.NamedNode(url)) if "://" in url else
+            ox.Triple(node, label, ox.Literal(url)),
+        ])
+        return self.state.source(name)  # type: ignore[return-value]
+
+    def run(self, name: str) -> RunReport:
+        source = self.state.source(name)
+        if source is None:
+            raise HdcatError(f"no harvest source named {name!r} (hdcat harvest list)")
+        run_id = self.state.start_run(name)
+        report = RunReport(name, run_id)
+        loader = self.loader_for(source.kind)
+        try:
+            for page in loader.pages(source.url, self.http):
+                report.pages += 1
+                self._page(source, run_id, page, report)
+        except (FetchError, HdcatError, OSError, ValueError) as e:
+            report.source_errors.append(str(e))
+        if report.source_errors:
+            report.status = "failed"
+        else:
+            self._withdraw(source, run_id, report)
+            report.status = "completed"
+        self.state.finish_run(run_id, report.status, report.to_json())
+        return report
+
+    # ------------------------------------------------------------------ one page
+
+    def _page(self, source: Source, run_id: int, page: Page, report: RunReport) -> None:
+        if page.source_error is not None:
+            report.source_errors.append(f"{page.url}: {page.source_error}")
+            return
+        for warning in page.warnings:
+            report.warnings_total += 1
+            if len(report.warnings) < MAX_LISTED_WARNINGS:
+                report.warnings.append(warning)
+        for error in page.errors:
+            report.failed.append({"record": error.record, "reason": error.message})
+        triples, originals = self._unify(page.triples)
+        decided: dict[str, tuple[str, str, str, bool]] = {}
+        at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)
+        run_node = ox.NamedNode(f"{self.source_iri(source.name)}/run/{run_id}")
+
+        def select(record: Record) -> bool:
+            dataset = _text(record.dataset)
+            digest = content_hash(record)
+            before = self.state.delivered(source.name, dataset)
+            if before is not None and before[0] == digest:
+                self.state.touch(source.name, dataset, run_id)
+                report.unchanged += 1
+                return False
+            decided[record.iri] = (dataset, digest, originals.get(dataset, dataset),
+                                   before is None)
+            return True
+
+        def decorate(record: Record) -> None:
+            rec = ox.NamedNode(record.iri)
+            dataset = _text(record.dataset)
+            sources = set(self.state.sources_of(dataset)) | {source.name}
+            for name in sorted(sources):
+                record.triples.append(
+                    ox.Triple(rec, HARVESTED_FROM, ox.NamedNode(self.source_iri(name))))
+            record.triples.append(ox.Triple(rec, HARVESTED_AT, at))
+            record.triples.append(ox.Triple(rec, HARVEST_RUN, run_node))
+            original = originals.get(dataset, dataset)
+            record.triples.append(ox.Triple(rec, ORIGINAL_IRI, ox.NamedNode(original))
+                                  if "://" in original else
+                                  ox.Triple(rec, ORIGINAL_IRI, ox.Literal(original)))
+
+        loaded = self.catalog.load_triples(
+            triples,
+            source=f"{source.name} page {report.pages} ({page.url})",
+            level="full" if source.strict else "core",
+            select=select,
+            decorate=decorate,
+        )
+        for refused in loaded.refused:
+            report.failed.append({"record": refused.subject,
+                                  "reason": refused.describe("en", warnings=False).strip()})
+        for error in loaded.errors:
+            report.source_errors.append(str(error))
+        for record_iri in loaded.stored:
+            dataset, digest, original, new = decided[record_iri]
+            self.state.remember(source.name, dataset, record_iri, digest, original, run_id)
+            (report.added if new else report.updated).append(dataset)
+
+    def _unify(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict[str, str]]:
+        """Give each dataset the IRI under which the catalog already knows it (same DOI,
+        CSTR or identifier from another source); return the rewritten triples and, for each
+        renamed dataset, its original IRI."""
+        datasets = {t.subject for t in triples if t.predicate == RDF_TYPE
+                    and isinstance(t.subject, ox.NamedNode) and t.object.value == DCAT_DATASET}
+        rename: dict = {}
+        originals: dict[str, str] = {}
+        by_subject: dict = {}
+        for t in triples:
+            by_subject.setdefault(t.subject, []).append(t)
+        for ds in datasets:
+            mine = list(by_subject.get(ds, []))
+            for t in by_subject.get(ds, []):
+                if t.predicate == ADMS_IDENTIFIER:
+                    mine.extend(by_subject.get(t.object, []))
+            keys = identity_keys(ds, mine)
+            known = self.state.dataset_for_keys(keys)
+            if known is not None and known != ds.value:
+                rename[ds] = ox.NamedNode(known)
+                originals[known] = ds.value
+            else:
+                self.state.claim_keys(keys, ds.value)
+        if not rename:
+            return triples, originals
+        out = [
+            ox.Triple(rename.get(t.subject, t.subject), t.predicate, rename.get(t.object, t.object))
+            for t in triples
+        ]
+        return out, originals
+
+    # ------------------------------------------------------------------ withdrawals
+
+    def _withdraw(self, source: Source, run_id: int, report: RunReport) -> None:
+        gone: list[str] = []
+        for dataset, record in self.state.stale(source.name, run_id):
+            self.state.forget(source.name, dataset)
+            if self.state.sources_of(dataset):
+                continue  # another source still delivers it
+            gone.append(record)
+            report.withdrawn.append(dataset)
+        if gone:
+            self.catalog.drop_records(gone)
+
+
+def _text(node: object) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else str(node)

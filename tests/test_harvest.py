@@ -1,0 +1,249 @@
+"""Harvesting a paged DCAT source served on 127.0.0.1: incremental runs, withdrawals,
+failures, one dataset from two sources, and a run killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from hdcat.catalog import Catalog
+from hdcat.config import Settings
+from hdcat.state import PrivateState
+from hdcat.store import EmbeddedStore
+
+HDCAT = "https://w3id.org/hdcat/ns#"
+
+
+class Source:
+    """A DCAT catalog of N datasets in pages of `size`, linked with hydra:next."""
+
+    def __init__(self, prefix: str, count: int, size: int = 5) -> None:
+        self.prefix = prefix
+        self.size = size
+        self.titles = {i: f"Dataset {prefix} number {i}" for i in range(count)}
+        self.doi: dict[int, str] = {}
+        self.broken_page: int | None = None
+        self.delay_page: tuple[int, float] | None = None
+        self.hits = 0
+
+    def page(self, n: int, base: str) -> bytes:
+        ids = sorted(self.titles)
+        chunk = ids[(n - 1) * self.size : n * self.size]
+        pages = max(1, -(-len(ids) // self.size))
+        out = [
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
+            "@prefix dct: <http://purl.org/dc/terms/> .",
+            "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .",
+            f"<{base}/catalog> a dcat:Catalog ; dct:title \"Source {self.prefix}\"@en ;",
+            '  dct:description "A test source."@en .',
+        ]
+        for i in chunk:
+            ds = f"https://{self.prefix}.example.org/dataset/{i}"
+            out.append(f"<{base}/catalog> dcat:dataset <{ds}> .")
+            out.append(
+                f"<{ds}> a dcat:Dataset ; dct:title \"{self.titles[i]}\"@en ;"
+                f" dct:description \"Description of {i}.\"@en ;"
+                f" dct:identifier \"{self.doi.get(i, ds)}\" ;"
+                f" dcat:distribution <{ds}/csv> ."
+            )
+            out.append(f"<{ds}/csv> a dcat:Distribution ; dcat:accessURL <{ds}/csv/file> .")
+        view = f"<{base}/page/{n}> a hydra:PartialCollectionView ; hydra:totalItems {len(ids)}"
+        if n < pages:
+            view += f" ; hydra:next <{base}/page/{n + 1}>"
+        out.append(view + " .")
+        return "\n".join(out).encode("utf-8")
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, dict[str, Source]]]:
+    sources: dict[str, Source] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            _, name, _, number = self.path.split("/")
+            source = sources[name]
+            n = int(number)
+            source.hits += 1
+            if source.delay_page and source.delay_page[0] == n:
+                time.sleep(source.delay_page[1])
+            if source.broken_page == n:
+                self.send_error(500, "broken page")
+                return
+            body = source.page(n, f"http://127.0.0.1:{self.server.server_port}/{name}")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", sources
+    httpd.shutdown()
+
+
+@pytest.fixture
+def harvester(tmp_path: Path):
+    from loaders.harvest import Harvester
+
+    catalog = Catalog(Settings(data_dir=tmp_path), EmbeddedStore(tmp_path / "store"))
+    catalog.initialize()
+    state = PrivateState(tmp_path / "private.sqlite")
+    yield Harvester(catalog, state)
+    state.close()
+    catalog.close()
+
+
+def _add(harvester, server, name: str, count: int) -> Source:
+    base, sources = server
+    sources[name] = Source(name, count)
+    harvester.add(name, f"{base}/{name}/page/1", "dcat")
+    return sources[name]
+
+
+def _datasets(catalog: Catalog) -> set[str]:
+    return {ds for _rec, ds in catalog.records()}
+
+
+def test_first_run_adds_everything_with_provenance(harvester, server) -> None:
+    _add(harvester, server, "alpha", 12)
+    report = harvester.run("alpha")
+    assert report.status == "completed" and report.pages == 3
+    assert report.counts() == {"added": 12, "updated": 0, "unchanged": 0, "withdrawn": 0,
+                               "failed": 0}
+    catalog = harvester.catalog
+    assert _datasets(catalog) == {f"https://alpha.example.org/dataset/{i}" for i in range(12)}
+    rec, _ = catalog.find_record("https://alpha.example.org/dataset/3")
+    triples = catalog.record_triples(rec)
+    preds = {t.predicate.value for t in triples if t.subject.value == rec}
+    assert {HDCAT + "harvestedFrom", HDCAT + "harvestedAt", HDCAT + "harvestRun",
+            HDCAT + "originalIri"} <= preds
+    rows = catalog.store.query(
+        "SELECT ?src WHERE { GRAPH ?g { ?r <https://w3id.org/hdcat/ns#harvestedFrom> ?src } }"
+    )
+    assert {r["src"].value for r in rows} == {harvester.source_iri("alpha")}
+
+
+def test_rerun_unchanged_writes_nothing_then_updates_and_withdraws(harvester, server) -> None:
+    source = _add(harvester, server, "beta", 12)
+    harvester.run("beta")
+    writes: list[dict] = []
+    harvester.catalog.on_write(writes.append)
+    before = set(harvester.catalog.store.quads())
+    report = harvester.run("beta")
+    assert report.counts()["unchanged"] == 12 and report.counts()["added"] == 0
+    assert writes == [] and set(harvester.catalog.store.quads()) == before
+
+    source.titles[7] = "A changed title"
+    report = harvester.run("beta")
+    assert report.counts() == {"added": 0, "updated": 1, "unchanged": 11, "withdrawn": 0,
+                               "failed": 0}
+    rec, _ = harvester.catalog.find_record("https://beta.example.org/dataset/7")
+    titles = {t.object.value for t in harvester.catalog.record_triples(rec)
+              if t.predicate.value == "http://purl.org/dc/terms/title"}
+    assert titles == {"A changed title"}
+
+    del source.titles[11]
+    report = harvester.run("beta")
+    assert report.withdrawn == ["https://beta.example.org/dataset/11"]
+    assert harvester.catalog.find_record("https://beta.example.org/dataset/11") is None
+    assert len(_datasets(harvester.catalog)) == 11
+
+
+def test_broken_page_fails_the_run_and_withdraws_nothing(harvester, server) -> None:
+    source = _add(harvester, server, "gamma", 12)
+    harvester.run("gamma")
+    source.broken_page = 2
+    del source.titles[0]
+    report = harvester.run("gamma")
+    assert report.status == "failed" and report.source_errors
+    assert "500" in report.source_errors[0]
+    assert report.withdrawn == []
+    assert harvester.catalog.find_record("https://gamma.example.org/dataset/0") is not None
+    runs = harvester.state.runs("gamma")
+    assert runs[0].status == "failed" and runs[0].report["source_errors"]
+
+
+def test_one_bad_record_does_not_abort_the_run(harvester, server) -> None:
+    source = _add(harvester, server, "delta", 8)
+    source.titles[4] = ""  # an empty title: the record is refused, the rest load
+    original = source.page
+
+    def page(n: int, base: str) -> bytes:
+        return original(n, base).replace(b'dct:title ""@en ;', b"")
+
+    source.page = page  # type: ignore[method-assign]
+    report = harvester.run("delta")
+    assert report.status == "completed"
+    assert report.counts()["added"] == 7 and len(report.failed) == 1
+    assert report.failed[0]["record"] == "https://delta.example.org/dataset/4"
+    assert "title" in report.failed[0]["reason"]
+
+
+def test_same_dataset_from_two_sources_is_one_dataset(harvester, server) -> None:
+    first = _add(harvester, server, "east", 3)
+    second = _add(harvester, server, "west", 3)
+    first.doi[1] = "https://doi.org/10.5555/same.dataset"
+    second.doi[2] = "doi:10.5555/SAME.DATASET"
+    harvester.run("east")
+    report = harvester.run("west")
+    assert report.status == "completed"
+    datasets = _datasets(harvester.catalog)
+    assert "https://east.example.org/dataset/1" in datasets
+    assert "https://west.example.org/dataset/2" not in datasets
+    assert len(datasets) == 5
+    rec, _ = harvester.catalog.find_record("https://east.example.org/dataset/1")
+    sources = {t.object.value for t in harvester.catalog.record_triples(rec)
+               if t.predicate.value == HDCAT + "harvestedFrom"}
+    assert sources == {harvester.source_iri("east"), harvester.source_iri("west")}
+    originals = {t.object.value for t in harvester.catalog.record_triples(rec)
+                 if t.predicate.value == HDCAT + "originalIri"}
+    assert originals == {"https://west.example.org/dataset/2"}
+
+
+def test_run_killed_with_sigkill_is_completed_by_the_next_run(tmp_path: Path, server) -> None:
+    base, sources = server
+    source = Source("kill", 20)
+    source.delay_page = (3, 30.0)
+    sources["kill"] = source
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "hdcat.cli", "--data", str(data)]
+    subprocess.run([*cli, "harvest", "add", "kill", f"{base}/kill/page/1", "--kind", "dcat"],
+                   check=True, capture_output=True, timeout=120)
+    proc = subprocess.Popen([*cli, "harvest", "run", "kill"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while source.hits < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    source.delay_page = None
+    done = subprocess.run([*cli, "harvest", "run", "kill"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    catalog = Catalog(Settings(data_dir=data), EmbeddedStore(data / "store"))
+    try:
+        assert _datasets(catalog) == {f"https://kill.example.org/dataset/{i}" for i in range(20)}
+        for rec, _ds in catalog.records():
+            triples = catalog.record_triples(rec)
+            assert any(t.predicate.value == "http://purl.org/dc/terms/title" for t in triples)
+        state = PrivateState(data / "private.sqlite")
+        statuses = [r.status for r in state.runs("kill")]
+        state.close()
+        assert statuses == ["completed", "interrupted"]
+    finally:
+        catalog.close()

@@ -247,3 +247,22 @@ def test_run_killed_with_sigkill_is_completed_by_the_next_run(tmp_path: Path, se
         assert statuses == ["completed", "interrupted"]
     finally:
         catalog.close()
+
+
+def test_reports_are_kept_and_shown_on_a_page(harvester, server) -> None:
+    from service.app import create_app
+
+    source = _add(harvester, server, "pages", 6)
+    source.titles[2] = ""
+    original = source.page
+    source.page = lambda n, base: original(n, base).replace(b'dct:title ""@en ;', b"")
+    harvester.run("pages")
+    client = create_app(harvester.catalog).test_client()
+    listing = client.get("/harvest?format=json").get_json()
+    assert [s["name"] for s in listing] == ["pages"]
+    assert listing[0]["last_run"]["counts"]["added"] == 5
+    html = client.get("/harvest/pages").get_data(as_text=True)
+    assert "https://pages.example.org/dataset/2" in html and "completed" in html
+    detail = client.get("/harvest/pages?format=json").get_json()
+    assert detail["runs"][0]["failed"][0]["record"] == "https://pages.example.org/dataset/2"
+    assert client.get("/harvest/nope").status_code == 404

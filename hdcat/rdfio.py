@@ -154,7 +154,7 @@ def _local_context(value: object, contexts: Mapping[str, object], source: str) -
     return value
 
 
-def _prepare_jsonld(source: str, data: bytes, contexts: Mapping[str, object]) -> bytes:
+def prepare_jsonld(source: str, data: bytes, contexts: Mapping[str, object]) -> bytes:
     try:
         doc = json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as e:
@@ -236,7 +236,7 @@ def parse_into(
     fmt = fmt or detect_format(path)
     data: bytes | None = None
     if fmt == ox.RdfFormat.JSON_LD:
-        data = _prepare_jsonld(source, read_bytes(path), known_contexts(contexts))
+        data = prepare_jsonld(source, read_bytes(path), known_contexts(contexts))
         suspect = _may_hold_control_chars(data, b"")
     else:
         suspect = _scan_file(path)

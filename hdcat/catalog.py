@@ -381,6 +381,7 @@ class Catalog:
         fmt: str | None = None,
         progress: bool = False,
         on_record: Callable[[Record, Report | None], None] | None = None,
+        engine: str = "fast",
     ) -> LoadReport:
         """Load RDF files: split into records, validate, store the valid ones.
 
@@ -410,7 +411,7 @@ class Catalog:
             except InputError as e:
                 report.errors.append(e)
                 continue
-            accepted = self._check(batch, level, validate, progress, on_record, report)
+            accepted = self._check(batch, level, validate, progress, on_record, report, engine)
             pending.append((batch, accepted))
         if strict and not report.ok:
             return report
@@ -427,11 +428,14 @@ class Catalog:
         progress: bool,
         on_record: Callable[[Record, Report | None], None] | None,
         report: LoadReport,
+        engine: str = "fast",
     ) -> list[Record]:
         """Validate a batch's records; note the refused ones in `report`; return the others."""
         accepted: list[Record] = []
         checked = (
-            self._validate_batch(batch, level) if validate else ((r, None) for r in batch.records)
+            self._validate_batch(batch, level, engine)
+            if validate
+            else ((r, None) for r in batch.records)
         )
         label = Path(batch.source).name
         for record, verdict in _progress(checked, len(batch.records), progress, label):
@@ -592,21 +596,24 @@ class Catalog:
         level: str = "full",
         contexts: Mapping[str, object] | None = None,
         fmt: str | None = None,
+        engine: str = "fast",
     ) -> list[Report]:
         """Validate a file as `load` would, without writing anything."""
         path = Path(path)
         with self._staging(path) as staging:
             batch = self._read(path, staging, contexts, fmt)
-        return [verdict for _record, verdict in self._validate_batch(batch, level)]
+        return [verdict for _record, verdict in self._validate_batch(batch, level, engine)]
 
-    def validate_all(self, level: str = "full", progress: bool = False) -> list[Report]:
+    def validate_all(
+        self, level: str = "full", progress: bool = False, engine: str = "fast"
+    ) -> list[Report]:
         """Validate every stored record, each against the catalog as it is."""
         records = [
             Record(row["ds"], row["record"].value, self.record_triples(row["record"].value))
             for row in self.store.query(queries.get("all_records"))
         ]
         batch = _Batch(records, {}, "catalog")
-        checked = self._validate_batch(batch, level)
+        checked = self._validate_batch(batch, level, engine)
         return [v for _r, v in _progress(checked, len(records), progress, "catalog")]
 
     # ------------------------------------------------------------------ reading
@@ -677,7 +684,7 @@ class Catalog:
                     objects.add(t.object)
                 yield ox.Quad(t.subject, t.predicate, t.object, g)
         if record is not None:
-            yield from self._referenced(objects)
+            yield from self.referenced(objects)
         else:
             # Whole catalog: standards and legislation went out as graphs; add what the
             # records cite from the ontology itself (the hdcat profile, a dct:Standard).
@@ -689,7 +696,7 @@ class Catalog:
         for t in self._used_vocabulary(objects):
             yield ox.Quad(t.subject, t.predicate, t.object, vocab_graph)
 
-    def _referenced(self, objects: set) -> Iterator[ox.Quad]:
+    def referenced(self, objects: set) -> Iterator[ox.Quad]:
         """Descriptions of the things a record points to (agents, standards, legislation...),
         two links deep; adds what those point to in turn to `objects`. Concepts are left to
         _used_vocabulary."""

@@ -35,6 +35,7 @@ from loaders.rdf import (
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+RDF_XML_ROOT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
 
 
 class _Response:
@@ -152,10 +153,14 @@ class OaiLoader(Loader):
         self.set_spec = set_spec
 
     def pages(self, url: str, http: Http) -> Iterator[Page]:
+        # A source URL may name its format and set: https://host/oai?metadataPrefix=dcat&set=x
+        parts = urllib.parse.urlsplit(url)
+        asked = dict(urllib.parse.parse_qsl(parts.query))
+        url = urllib.parse.urlunsplit(parts._replace(query=""))
         client = _Sickle(url, http)
-        params = {"metadataPrefix": self.metadata_prefix}
-        if self.set_spec:
-            params["set"] = self.set_spec
+        params = {"metadataPrefix": asked.get("metadataPrefix", self.metadata_prefix)}
+        if asked.get("set") or self.set_spec:
+            params["set"] = asked.get("set") or self.set_spec
         try:
             responses = client.ListRecords(**params)
             for response in responses:
@@ -194,6 +199,13 @@ class OaiLoader(Loader):
                     raise ValueError("record has no metadata")
                 payload = metadata[0]
                 dc = payload if payload.tag.endswith("}dc") else None
+                if payload.tag == RDF_XML_ROOT:
+                    # DCAT as RDF/XML (hdcat's own "dcat" format): the triples as they are.
+                    xml = ET.tostring(payload, encoding="utf-8")
+                    page.triples.extend(q.triple for q in ox.parse(
+                        xml, format=ox.RdfFormat.RDF_XML, base_iri=page_url,
+                        rename_blank_nodes=True))
+                    continue
                 if dc is not None:
                     b = map_dc(ident, dc)
                 else:
@@ -203,7 +215,7 @@ class OaiLoader(Loader):
                         raise ValueError(f"metadata {payload.tag} is neither oai_dc nor DataCite")
                     b = map_attributes(resource_to_attributes(resources[0]),
                                        f"oai record {ident}")
-            except (ValueError, TypeError, AttributeError) as e:
+            except (ValueError, TypeError, AttributeError, SyntaxError) as e:
                 page.errors.append(MappingError(ident, f"oai record {ident}: {e}"))
                 continue
             page.triples.extend(b.triples)

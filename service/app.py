@@ -20,7 +20,7 @@ def create_app(catalog: Catalog) -> Flask:
     from service import i18n
 
     i18n.init_app(app)
-    for name in ("home", "pages", "sparql", "harvesting"):
+    for name in ("home", "pages", "sparql", "harvesting", "feeds"):
         try:
             module = __import__(f"service.{name}", fromlist=["bp"])
         except ModuleNotFoundError as e:

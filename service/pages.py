@@ -388,9 +388,11 @@ def catalog_page() -> Response:
     fmt = _choose()
     catalog = _catalog()
     iri = catalog.settings.catalog_iri
-    triples = _catalog_triples()
     if fmt != "html":
-        return rdf_response(triples, fmt)
+        from service.feeds import catalog_rdf  # the paged DCAT feed (service/feeds.py)
+
+        return catalog_rdf(fmt)
+    triples = _catalog_triples()
     view = browse.resource_view(catalog, _labels(), iri, lang(), link=_linker(),
                                 triples=triples)
     if view is None:

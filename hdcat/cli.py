@@ -160,7 +160,7 @@ def load(
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--all", "all_records", is_flag=True, help="Validate every stored record.")
 @click.option("--level", type=click.Choice(LEVELS), default="full", show_default=True)
-@click.option("--engine", type=click.Choice(["pyshacl"]), default="pyshacl", show_default=True)
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
 @click.option("--format", "fmt", default=None, help="Input format (default: by file suffix).")
 @click.option("--context", "contexts", multiple=True, metavar="URL=FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
@@ -183,10 +183,10 @@ def validate(
     catalog = _catalog(ctx)
     _ensure_initialized(catalog)
     if all_records:
-        reports = catalog.validate_all(level, progress=_show_progress(None))
+        reports = catalog.validate_all(level, progress=_show_progress(None), engine=engine)
     else:
         reports = catalog.validate_file(
-            file, level=level, fmt=fmt, contexts=_parse_contexts(contexts)
+            file, level=level, fmt=fmt, contexts=_parse_contexts(contexts), engine=engine
         )
     violations = sum(len(r.violations) for r in reports)
     if as_json:

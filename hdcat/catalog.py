@@ -42,6 +42,19 @@ PROV_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
 DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
 SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
 
+# Links to web pages and files, which nothing in the catalog describes: validation does not
+# look them up.
+WEB_LINKS = frozenset({
+    "http://www.w3.org/ns/dcat#accessURL",
+    "http://www.w3.org/ns/dcat#downloadURL",
+    "http://www.w3.org/ns/dcat#landingPage",
+    "http://www.w3.org/ns/dcat#endpointURL",
+    "http://xmlns.com/foaf/0.1/page",
+    "http://xmlns.com/foaf/0.1/homepage",
+    "http://purl.org/dc/terms/isReferencedBy",
+    "http://www.w3.org/2006/vcard/ns#hasEmail",
+    "http://www.w3.org/2006/vcard/ns#hasURL",
+})
 SHIPPED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, GRAPH_STANDARDS, GRAPH_LEGISLATION)
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -108,6 +121,7 @@ class Catalog:
             store if store is not None else open_store(settings.data_dir, settings.store_url)
         )
         self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
+        self._shipped_triple_cache: dict[ox.NamedNode, list[ox.Triple]] = {}
         self._listeners: list[WriteListener] = [self._update_search]
         self._search: SearchIndex | None = None
 
@@ -194,6 +208,28 @@ class Catalog:
             self._shipped = index
         return self._shipped
 
+    def _shipped_closure(self, iri: ox.NamedNode) -> list[ox.Triple]:
+        """A shipped thing's description and those of the shipped things it points to,
+        three links deep (a concept, its scheme, what the scheme cites...), computed once."""
+        cached = self._shipped_triple_cache.get(iri)
+        if cached is None:
+            index = self._shipped_index()
+            cached = []
+            seen = {iri}
+            frontier = [iri]
+            for _depth in range(3):
+                nxt = []
+                for node in frontier:
+                    for q in index.get(node, []):
+                        cached.append(q.triple)
+                        if isinstance(q.object, ox.NamedNode) and q.object not in seen \
+                                and q.object in index:
+                            seen.add(q.object)
+                            nxt.append(q.object)
+                frontier = nxt
+            self._shipped_triple_cache[iri] = cached
+        return cached
+
     def _stored_descriptions(
         self, iris: Iterable[ox.NamedNode], with_types: bool = False
     ) -> dict[ox.NamedNode, list[ox.Triple]]:
@@ -220,7 +256,10 @@ class Catalog:
         own = record.subjects()
         focus: set = set(own)
         shipped = self._shipped_index()
-        frontier = {t.object for t in record.triples if isinstance(t.object, ox.NamedNode)} - own
+        frontier = {
+            t.object for t in record.triples
+            if isinstance(t.object, ox.NamedNode) and t.predicate.value not in WEB_LINKS
+        } - own
         seen: set = set(own)
         for depth in range(3):
             missing = []
@@ -233,7 +272,9 @@ class Catalog:
                 if described is not None and depth == 0:
                     focus.update(t.subject for t in described)
                 if described is None and iri in shipped:
-                    described = [q.triple for q in shipped[iri]]
+                    # Shipped things (concepts, standards, laws): their closure is cached.
+                    triples.extend(self._shipped_closure(iri))
+                    continue
                 if described is None and iri in batch.by_dataset:
                     other = batch.by_dataset[iri]
                     triples.extend(

@@ -122,7 +122,8 @@ class Catalog:
         )
         self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
         self._shipped_triple_cache: dict[ox.NamedNode, list[ox.Triple]] = {}
-        self._listeners: list[WriteListener] = [self._update_search]
+        self._vocabulary: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
+        self._listeners: list[WriteListener] = [self._update_search, self._vocabulary_written]
         self._search: SearchIndex | None = None
 
     def search_index(self) -> SearchIndex:
@@ -183,7 +184,7 @@ class Catalog:
             for path in paths:
                 triples.extend(q.triple for q in ox.parse(path=str(path)))
             graphs[graph] = triples
-        self.store.replace_graphs(graphs)
+        self._commit(graphs)
         if demo:
             return self.load([resources.demo_catalog()], progress=progress)
         return None
@@ -685,12 +686,23 @@ class Catalog:
     def record_triples(self, record_iri: str) -> list[ox.Triple]:
         return list(datatypes.restore(self.store.graph(record_iri)))
 
-    def _used_vocabulary(self, objects: set) -> list[ox.Triple]:
+    def _vocabulary_index(self) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]]:
+        """Subject -> triples of the vocabularies graph (read once, until it is written)."""
+        if self._vocabulary is None:
+            index: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+            for t in self.store.graph(GRAPH_VOCABULARIES):
+                index.setdefault(t.subject, []).append(t)
+            self._vocabulary = index
+        return self._vocabulary
+
+    def _vocabulary_written(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        if GRAPH_VOCABULARIES in graphs:
+            self._vocabulary = None
+
+    def used_vocabulary(self, objects: set) -> list[ox.Triple]:
         """Vocabulary triples of the concepts used, and of everything those point to in the
         vocabularies (their schemes, licence types, mapped access rights...)."""
-        by_subject: dict = {}
-        for t in self.store.graph(GRAPH_VOCABULARIES):
-            by_subject.setdefault(t.subject, []).append(t)
+        by_subject = self._vocabulary_index()
         out: list[ox.Triple] = []
         done: set = set()
         todo = [o for o in objects if o in by_subject]
@@ -734,13 +746,13 @@ class Catalog:
                     if q.graph_name.value == GRAPH_ONTOLOGY:
                         yield q
         vocab_graph = ox.NamedNode(GRAPH_VOCABULARIES)
-        for t in self._used_vocabulary(objects):
+        for t in self.used_vocabulary(objects):
             yield ox.Quad(t.subject, t.predicate, t.object, vocab_graph)
 
     def referenced(self, objects: set) -> Iterator[ox.Quad]:
         """Descriptions of the things a record points to (agents, standards, legislation...),
         two links deep; adds what those point to in turn to `objects`. Concepts are left to
-        _used_vocabulary."""
+        used_vocabulary."""
         shipped = self._shipped_index()
         done: set = set()
         frontier = set(objects)
@@ -785,10 +797,12 @@ class Catalog:
 
     # ------------------------------------------------------------------ numbers
 
-    def stats(self) -> dict[str, object]:
+    def counts(self) -> dict[str, int]:
+        """The headline numbers (records, datasets, series, distributions, publishers,
+        standards): two queries."""
         rows = self.store.query(queries.get("stats_counts"))
         row = rows[0] if rows else {}
-        out: dict[str, object] = {
+        out: dict[str, int] = {
             key: int(row[var].value) if var in row else 0
             for key, var in (
                 ("datasets", "datasets"),
@@ -800,6 +814,12 @@ class Catalog:
         }
         std = self.store.query(queries.get("count_standards"))
         out["standards"] = int(std[0]["n"].value) if std else 0
+        return out
+
+    def stats(self) -> dict[str, object]:
+        """The headline numbers, the size of the store, and datasets per domain, category,
+        sensitivity level and sharing mode (whole-catalog queries: for the CLI, not pages)."""
+        out: dict[str, object] = dict(self.counts())
         out["triples"] = len(self.store)
         by = {
             "by_domain": "https://w3id.org/hdcat/ns#domain",

@@ -347,39 +347,10 @@ class Feeds:
         self._lock = threading.Lock()
         self._timeline: _Timeline | None = None
         self._writes = 0
-        self._vocabulary: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
         catalog.on_write(self._written)
 
     def _written(self, graphs: Mapping[str, object]) -> None:
         self._writes += 1
-        if GRAPH_VOCABULARIES in graphs:
-            self._vocabulary = None
-
-    def _vocabulary_index(self) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]]:
-        """Subject -> triples of the vocabularies graph (read once, until it is written)."""
-        index = self._vocabulary
-        if index is None:
-            index = {}
-            for t in self.catalog.store.graph(GRAPH_VOCABULARIES):
-                index.setdefault(t.subject, []).append(t)
-            self._vocabulary = index
-        return index
-
-    def _used_vocabulary(self, objects: set) -> Iterator[ox.Triple]:
-        """The vocabulary triples of the concepts used and of what they point to in turn
-        (schemes, mappings), as the export gives them."""
-        index = self._vocabulary_index()
-        done: set = set()
-        todo = [o for o in objects if o in index]
-        while todo:
-            node = todo.pop()
-            if node in done:
-                continue
-            done.add(node)
-            for t in index[node]:
-                yield t
-                if t.object in index and t.object not in done:
-                    todo.append(t.object)
 
     @property
     def base(self) -> str:
@@ -508,7 +479,7 @@ class Feeds:
                 yield ox.Quad(t.subject, t.predicate, t.object, g)
         yield from catalog.referenced(objects)
         vocab = _n(GRAPH_VOCABULARIES)
-        for t in self._used_vocabulary(objects):
+        for t in self.catalog.used_vocabulary(objects):
             yield ox.Quad(t.subject, t.predicate, t.object, vocab)
 
     def record_rdf_xml(self, record: str) -> str:

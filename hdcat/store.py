@@ -288,7 +288,8 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
 # --------------------------------------------------------------------------- content negotiation
 
 
-def _parse_accept(accept: str) -> list[str]:
+def parse_accept(accept: str) -> list[str]:
+    """The media types of an Accept header, best first (q=0 dropped)."""
     entries = []
     for n, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -308,7 +309,7 @@ def _parse_accept(accept: str) -> list[str]:
 
 
 def _negotiate(accept: str, graph: bool) -> QueryResultsFormat | RdfFormat:
-    for media in _parse_accept(accept):
+    for media in parse_accept(accept):
         if media in ("*/*", "application/*"):
             return RdfFormat.N_TRIPLES if graph else QueryResultsFormat.JSON
         if media == "text/*":

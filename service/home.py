@@ -7,6 +7,7 @@ Counts, facets, sorting and text matching all come from the search index
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -14,12 +15,12 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from markupsafe import Markup
 
-from hdcat import charts, queries
+from hdcat import charts
 from hdcat.catalog import Catalog
 from hdcat.search import FACETS, KIND, SORTS
 from service import i18n
@@ -143,22 +144,7 @@ class CatalogNumbers:
         self._generation += 1
 
     def _compute(self) -> dict[str, int]:
-        store = self.catalog.store
-        rows = store.query(queries.get("stats_counts"))
-        row = rows[0] if rows else {}
-        out = {
-            key: int(row[var].value) if var in row else 0
-            for key, var in (
-                ("datasets", "datasets"),
-                ("series", "series_count"),
-                ("records", "records"),
-                ("distributions", "distributions"),
-                ("publishers", "publishers"),
-            )
-        }
-        std = store.query(queries.get("count_standards"))
-        out["standards"] = int(std[0]["n"].value) if std else 0
-        return out
+        return self.catalog.counts()
 
     def get(self) -> dict[str, int]:
         """The numbers; recomputed at most once per write."""
@@ -264,6 +250,13 @@ def _int_arg(raw: str | None, default: int, low: int, high: int) -> tuple[int, b
     return value, True
 
 
+@functools.lru_cache(maxsize=4096)
+def _encoded(key: str, value: str) -> str:
+    """One ``key=value`` of a query string, as urlencode writes it (a search page links to
+    some 70 variations of its own URL: facet toggles and pages, the same pairs each time)."""
+    return quote_plus(key) + "=" + quote_plus(value)
+
+
 # ---------------------------------------------------------------------------- search state
 
 
@@ -347,7 +340,7 @@ class SearchState:
 
     def url(self, endpoint: str = "search", **changes: Any) -> str:
         path = request.script_root + ("/search.json" if endpoint == "json" else "/search")
-        query = urlencode(self.params(**changes))
+        query = "&".join(_encoded(k, v) for k, v in self.params(**changes))
         return f"{path}?{query}" if query else path
 
     def toggled(self, facet: str, value: str) -> dict[str, list[str]]:

@@ -66,6 +66,7 @@ from hdcat.store import (
     Store,
     StoreError,
     _tokens,
+    parse_accept,
     query_form,
 )
 from service import i18n
@@ -759,7 +760,8 @@ class Endpoint:
     def stats(self) -> dict[str, Any]:
         now = time.monotonic()
         if self._stats is None or now - self._stats[0] > 60:
-            self._stats = (now, self.app.catalog.stats())  # type: ignore[attr-defined]
+            catalog = self.app.catalog  # type: ignore[attr-defined]
+            self._stats = (now, dict(catalog.counts(), triples=len(catalog.store)))
         return self._stats[1]
 
     def close(self) -> None:
@@ -797,23 +799,7 @@ def endpoint_state(app: Flask | None = None) -> Endpoint:
 
 def _accepted() -> list[str]:
     """The Accept header's media types, best first (q=0 dropped)."""
-    header = request.headers.get("Accept", "") or "*/*"
-    entries = []
-    for n, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            entries.append((-q, n, media))
-    return [m for _, _, m in sorted(entries)] or ["*/*"]
+    return parse_accept(request.headers.get("Accept", "") or "*/*")
 
 
 def _pick(accepted: list[str], table: dict[str, str], any_default: str,

@@ -23,7 +23,9 @@ characters only and every one is quoted.
 Facets are counted with Python integers used as bitmaps (AND + popcount over 100k bits takes
 microseconds); the bitmaps are loaded from ``bits`` once per generation and shared by the
 threads of a process (one connection, one lock). Sorting uses the ``docs`` sort indexes, read
-once per generation into lists.
+once per generation into lists. The matches of recent text queries (ids, bm25 scores, and
+their order once sorted) are kept per generation too (``MATCH_CACHE_*``), so that paging,
+re-sorting and facet clicks on a query do not run FTS5 and bm25 again.
 
 Series (dcat:DatasetSeries) are indexed too, with ``Hit.kind == "series"``; searches return
 both kinds unless filtered with ``filters={"kind": ["dataset"]}``.
@@ -43,6 +45,7 @@ import sqlite3
 import threading
 import unicodedata
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
@@ -68,6 +71,11 @@ MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_RUN = 32
 SNIPPET_CHARS = 160
+# Text matches kept per index generation, so that paging, sorting and facet clicks on one
+# query do not re-run FTS5 and bm25 (about 2.5 µs a matching row): at most this many
+# queries, and this many matching ids in all (about 100 bytes each).
+MATCH_CACHE_QUERIES = 64
+MATCH_CACHE_IDS = 300_000
 _BUILD_BATCH = 2000
 
 # ------------------------------------------------------------------ vocabulary
@@ -450,6 +458,23 @@ def _members(bits: int) -> list[int]:
     return out
 
 
+def _scan(order: list[int], selected: int, offset: int, per_page: int) -> list[int]:
+    """Docs of `order` in `selected`, from the offset-th, at most per_page."""
+    data = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
+    size = len(data)
+    out: list[int] = []
+    seen = 0
+    for d in order:
+        i = d >> 3
+        if i < size and data[i] >> (d & 7) & 1:
+            if seen >= offset:
+                out.append(d)
+                if len(out) == per_page:
+                    break
+            seen += 1
+    return out
+
+
 def _blob(bits: int) -> bytes:
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
@@ -466,6 +491,35 @@ class _State:
     rank: dict[int, int]  # doc id -> position in `newest`
     title_rank: dict[int, int]
     counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # text matches of recent queries, most recent last (see SearchIndex._matches)
+    matches: OrderedDict[str, _Match] = field(default_factory=OrderedDict)
+    matched_ids: int = 0  # ids held by `matches`
+
+
+@dataclass
+class _Match:
+    """The docs matching one FTS expression: scores (0.0 unless ranked), their bitmap, and
+    the matches in each sort order (made when first asked)."""
+
+    scores: dict[int, float]
+    bits: int
+    ranked: bool
+    orders: dict[str, list[int]] = field(default_factory=dict)
+    uses: int = 1
+
+    def order(self, state: _State, sort: str) -> list[int]:
+        """The matching docs in `sort` order (relevance: bm25, then newest)."""
+        found = self.orders.get(sort)
+        if found is None:
+            rank = state.rank
+            scores = self.scores
+            if sort == "relevance":
+                found = sorted(scores, key=lambda d: (-scores[d], rank.get(d, 0), d))
+            else:
+                ranks = state.title_rank if sort == "title" else rank
+                found = sorted(scores, key=lambda d: (ranks.get(d, 0), d))
+            self.orders[sort] = found
+        return found
 
 
 def _sort_counts(facet: str, counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -877,16 +931,18 @@ class SearchIndex:
             try:
                 state = self._current()
                 scores: dict[int, float] | None = None
+                match: _Match | None = None
                 matched = state.all
                 if expr:
-                    scores = self._match(expr, ranked=sort == "relevance")
-                    matched = _to_bits(scores) & state.all
+                    match = self._matches(state, expr, ranked=sort == "relevance")
+                    scores = match.scores
+                    matched = match.bits & state.all
                 active = self._filter_bits(state, filters)
                 selected = matched
                 for bits in active.values():
                     selected &= bits
                 total = selected.bit_count()
-                ids = self._page(state, selected, total, scores, sort, offset, per_page)
+                ids = self._page(state, selected, total, match, sort, offset, per_page)
                 hits = self._hits(ids)
                 counts: dict[str, list[tuple[str, int]]] = {}
                 if facets:
@@ -897,10 +953,32 @@ class SearchIndex:
                 c.execute("COMMIT")
         for doc, hit in hits:
             hit.snippet = snippet(hit, terms)
-            if scores is not None:
-                hit.score = scores.get(doc, 0.0)
+            if scores is not None:  # bm25 when sorted by relevance, else 0.0 as unranked
+                hit.score = scores.get(doc, 0.0) if sort == "relevance" else 0.0
         pages = math.ceil(total / per_page)
         return SearchResult(total, [h for _d, h in hits], counts, page, per_page, pages)
+
+    def _matches(self, state: _State, expr: str, ranked: bool) -> _Match:
+        """The docs matching `expr`, from the generation's cache when there (call with the
+        lock held)."""
+        cache = state.matches
+        found = cache.get(expr)
+        if found is not None and (found.ranked or not ranked):
+            cache.move_to_end(expr)
+            found.uses += 1
+            return found
+        scores = self._match(expr, ranked)
+        match = _Match(scores, _to_bits(scores), ranked)
+        if found is not None:
+            state.matched_ids -= len(found.scores)
+            del cache[expr]
+        if len(scores) <= MATCH_CACHE_IDS:
+            cache[expr] = match
+            state.matched_ids += len(scores)
+            while len(cache) > MATCH_CACHE_QUERIES or state.matched_ids > MATCH_CACHE_IDS:
+                _expr, old = cache.popitem(last=False)
+                state.matched_ids -= len(old.scores)
+        return match
 
     def _match(self, expr: str, ranked: bool) -> dict[int, float]:
         """Doc id -> bm25 score (0.0 unless ranked: bm25 costs ~2.5 µs a row)."""
@@ -965,7 +1043,7 @@ class SearchIndex:
         state: _State,
         selected: int,
         total: int,
-        scores: dict[int, float] | None,
+        match: _Match | None,
         sort: str,
         offset: int,
         per_page: int,
@@ -973,7 +1051,16 @@ class SearchIndex:
         if offset >= total:
             return []
         want = offset + per_page
+        if match is not None and (sort in match.orders or match.uses > 1):
+            # a query asked again (another page, sort or filter): its matches in this order,
+            # sorted once, then the filters
+            order = match.order(state, sort)
+            if selected == match.bits:
+                return order[offset:want]
+            return _scan(order, selected, offset, per_page)
+        # first use: no full sort for one page
         rank = state.rank
+        scores = match.scores if match is not None else None
         if scores is not None:  # the matches, fewer than the docs: filter them
             data = selected.to_bytes((state.all.bit_length() + 7) // 8, "little")
             size = len(data)
@@ -992,19 +1079,7 @@ class SearchIndex:
             return members[offset:want]
         if selected == state.all:
             return order[offset:want]
-        data = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
-        size = len(data)
-        out: list[int] = []
-        seen = 0
-        for d in order:
-            i = d >> 3
-            if i < size and data[i] >> (d & 7) & 1:
-                if seen >= offset:
-                    out.append(d)
-                    if len(out) == per_page:
-                        break
-                seen += 1
-        return out
+        return _scan(order, selected, offset, per_page)
 
     def _hits(self, ids: list[int]) -> list[tuple[int, Hit]]:
         if not ids:

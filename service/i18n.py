@@ -32,7 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def lang() -> str:
-    return getattr(g, "lang", current_app.catalog.settings.language)  # type: ignore[attr-defined]
+    chosen = g.get("lang")
+    if chosen is not None:
+        return chosen
+    return current_app.catalog.settings.language  # type: ignore[attr-defined]
 
 
 def t(key: str) -> str:

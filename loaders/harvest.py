@@ -83,6 +83,14 @@ def content_hash(record: Record) -> str:
     rec = ox.NamedNode(record.iri)
     own = [t for t in record.triples
            if t.subject != rec and not t.subject.value.endswith("/catalog")]
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+               for t in own):
+        # No blank nodes (the common case): the same lines as below, serialised in one call.
+        # An N-Triples line is the terms' own text then " .\n" (a "\n" in a literal is
+        # escaped; str.splitlines would also cut at U+2028 and the like, which are not).
+        text = ox.serialize(own, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        lines = sorted(text.split(" .\n")[:-1])
+        return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     by_subject: dict = {}
     for t in own:
         by_subject.setdefault(t.subject, []).append(t)
@@ -176,6 +184,9 @@ class Harvester:
             for page in loader.pages(source.url, self.http):
                 report.pages += 1
                 self._page(source, run_id, page, report)
+                # Put the page's writes on disk: an embedded store otherwise keeps them in
+                # its write buffers, and memory grows with the source (about 45 KB a record).
+                self.catalog.store.flush()
         except (FetchError, HdcatError, OSError, ValueError) as e:
             report.source_errors.append(str(e))
         if report.source_errors:

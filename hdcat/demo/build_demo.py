@@ -20,6 +20,26 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
+from hdcat.namespaces import (
+    ADMS,
+    CSVW,
+    CV,
+    DCATAP,
+    DCATG,
+    DEID,
+    DOM,
+    HDCAT,
+    HEALTHDCATAP,
+    LEG,
+    LVL,
+    PROC,
+    SHARE,
+    SPDX,
+    STD,
+    VCARD,
+    VOCAB,
+)
+
 if __package__ in (None, ""):  # run as a script: make ``demo_data`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import demo_data as data  # type: ignore[import-not-found]
@@ -33,24 +53,7 @@ PROFILE = URIRef("https://w3id.org/hdcat/profile")
 
 DCT = DCTERMS
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT namespace lacks DCAT 3 terms
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-HEALTHDCATAP = Namespace("http://healthdataportal.eu/ns/health#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-CSVW = Namespace("http://www.w3.org/ns/csvw#")
-HDCAT = Namespace("https://w3id.org/hdcat/ns#")
-VOCAB = "https://w3id.org/hdcat/vocab/"
-DOM = Namespace(VOCAB + "domain/")
-DCATG = Namespace(VOCAB + "data-category/")
-LVL = Namespace(VOCAB + "sensitivity-level/")
-DEID = Namespace(VOCAB + "deidentification/")
-SHARE = Namespace(VOCAB + "sharing-mode/")
-PROC = Namespace(VOCAB + "processing/")
 HDLIC = Namespace(VOCAB + "licence/")
-STD = Namespace("https://w3id.org/hdcat/standard/")
-LEG = Namespace("https://w3id.org/hdcat/legislation/")
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS = Namespace(EU + "access-right/")
 FILETYPE = Namespace(EU + "file-type/")

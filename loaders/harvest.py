@@ -183,7 +183,8 @@ class Harvester:
         try:
             for page in loader.pages(source.url, self.http):
                 report.pages += 1
-                self._page(source, run_id, page, report)
+                with self.state.transaction():
+                    self._page(source, run_id, page, report)
                 # Put the page's writes on disk: an embedded store otherwise keeps them in
                 # its write buffers, and memory grows with the source (about 45 KB a record).
                 self.catalog.store.flush()

@@ -317,6 +317,18 @@ def generate(n: int, out: TextIO, *, turtle: bool, seed: int = 42, base: str = D
     return w.count
 
 
+def ensure_file(n: int, suffix: str, workdir: Path) -> Path:
+    """The synthetic catalog of `n` datasets in `workdir` (`syn-N.nt|ttl`), generated once
+    and reused by later benchmark runs."""
+    path = workdir / f"syn-{n}.{suffix}"
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        with tmp.open("w", encoding="utf-8", buffering=1 << 20) as f:
+            generate(n, f, turtle=suffix == "ttl")
+        tmp.rename(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="number of datasets")

@@ -322,15 +322,9 @@ def profile(n: int, url: str, folder: Path, out: Path) -> dict[str, list[tuple[s
 
 
 def ensure_file(n: int, suffix: str, workdir: Path) -> Path:
-    from generate import generate
+    from generate import ensure_file as cached
 
-    path = workdir / f"syn-{n}.{suffix}"
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        with tmp.open("w", encoding="utf-8", buffering=1 << 20) as f:
-            generate(n, f, turtle=suffix == "ttl")
-        tmp.rename(path)
-    return path
+    return cached(n, suffix, workdir)
 
 
 def fresh(folder: Path) -> Path:

@@ -236,23 +236,6 @@ def results(report: Graph, severity: URIRef = SH.Violation) -> list[dict[str, st
     return sorted(out, key=lambda x: (x["focus"], x["path"], x["component"], x["value"]))
 
 
-def results_with_shape(report: Graph, severity: URIRef = SH.Violation) -> list[dict[str, str]]:
-    """Like results(), with the IRI of the source shape under "shape"."""
-    out = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        if (r, SH.resultSeverity, severity) not in report:
-            continue
-        out.append({
-            "focus": str(report.value(r, SH.focusNode)),
-            "path": str(report.value(r, SH.resultPath)),
-            "component": str(report.value(r, SH.sourceConstraintComponent)).split("#")[-1],
-            "value": str(report.value(r, SH.value)),
-            "message": str(report.value(r, SH.resultMessage)),
-            "shape": str(report.value(r, SH.sourceShape)),
-        })
-    return sorted(out, key=lambda x: (x["focus"], x["path"], x["component"], x["value"]))
-
-
 def summary(rows: list[dict[str, str]], limit: int = 20) -> str:
     lines = [f"{r['focus']} {r['path']} {r['component']} {r['value']}: {r['message']}"
              for r in rows[:limit]]

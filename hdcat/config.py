@@ -21,6 +21,12 @@ class Settings:
     query_timeout: float = 10.0
     result_limit: int = 10_000
     max_upload_bytes: int = 50 * 1024 * 1024
+    cstr_prefix: str = "A0006"
+    """The CSTR registration-agency prefix (5 letters or digits) minted identifiers carry."""
+    cstr_centre: str = "A0009"
+    """This catalog's centre code in minted CSTR and DOI suffixes (the demo's are A0001-A0005)."""
+    doi_prefix: str = "10.12213"
+    """The DOI prefix of minted DOIs; their suffix equals the CSTR suffix ('11.<centre>...')."""
 
     @property
     def store_dir(self) -> Path:
@@ -38,6 +44,9 @@ _ENV = {
     "query_timeout": "HDCAT_QUERY_TIMEOUT",
     "result_limit": "HDCAT_RESULT_LIMIT",
     "max_upload_bytes": "HDCAT_MAX_UPLOAD_BYTES",
+    "cstr_prefix": "HDCAT_CSTR_PREFIX",
+    "cstr_centre": "HDCAT_CSTR_CENTRE",
+    "doi_prefix": "HDCAT_DOI_PREFIX",
 }
 
 

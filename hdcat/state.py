@@ -81,7 +81,8 @@ class PrivateState:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
+                                   timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
@@ -103,9 +104,48 @@ class PrivateState:
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def locked(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, held for this thread; with `write`, inside a write transaction
+        taken at once (BEGIN IMMEDIATE) for read-then-write steps no other thread or process
+        may interleave (counters). Inside a transaction already open here, it joins that one."""
+        with self._lock:
+            if not write or self._db.in_transaction:
+                yield self._db
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def _exec(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._db.execute(sql, params)
+
+    # ------------------------------------------------ for the modules that own tables here
+
+    @classmethod
+    def of(cls, data_dir: Path) -> PrivateState:
+        """The private state of a data folder."""
+        return cls(Path(data_dir) / "private.sqlite")
+
+    def ensure(self, schema: str) -> None:
+        """Create a module's tables (statements of `CREATE ... IF NOT EXISTS`)."""
+        with self._lock:
+            self._db.executescript(schema)
+
+    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        return self._exec(sql, params)
+
+    def rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        """The rows of a query as dicts keyed by column name."""
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # ---------------------------------------------------------------- sources
 

@@ -1,0 +1,244 @@
+"""The audit chain: every write appends an entry (actor, time, action, graph, the content hash
+of the graph after the change, the previous entry's hash), so a change made behind the
+application's back (a triple added to DATA/store directly) is found by `hdcat audit verify`.
+
+Content hashes are canonical: triple order and blank-node labels do not change them, and
+literals are compared by value the way the store keeps them (Oxigraph stores `"05"^^xsd:
+nonNegativeInteger` as `"5"^^xsd:integer`), so a hash taken of what was written equals the
+hash of what the store gives back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from hdcat.state import PrivateState, now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    graph TEXT NOT NULL,
+    content TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_graph ON audit(graph, seq);
+"""
+GENESIS = "0" * 64
+EMPTY = hashlib.sha256(b"").hexdigest()
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte")}
+_FLOATS = {_XSD + "double", _XSD + "float"}
+
+_who: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+    "hdcat_audit_actor", default=("system", "write"))
+
+
+@contextlib.contextmanager
+def acting(actor: str, action: str) -> Iterator[None]:
+    """Attribute the writes made inside the block to `actor` doing `action`."""
+    token = _who.set((actor, action))
+    try:
+        yield
+    finally:
+        _who.reset(token)
+
+
+def set_actor(actor: str, action: str) -> None:
+    """Attribute the writes of this context from now on (a command-line run)."""
+    _who.set((actor, action))
+
+
+def _literal_key(lit: ox.Literal) -> str:
+    datatype = lit.datatype.value
+    value = lit.value
+    try:
+        if datatype in _INTEGERS:
+            return f'"{int(value)}"^^<{_XSD}integer>'
+        if datatype == _XSD + "decimal":
+            number = Decimal(value)
+            if number.is_finite():
+                return f'"{number.normalize():f}"^^<{datatype}>'
+        if datatype in _FLOATS:
+            number = float(value)
+            if math.isfinite(number):
+                return f'"{number!r}"^^<{datatype}>'
+        if datatype == _XSD + "boolean":
+            return f'"{value.strip() in ("true", "1")}"^^<{datatype}>'
+        if datatype == _XSD + "dateTime":
+            stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return f'"{stamp.isoformat()}"^^<{datatype}>'
+    except (ValueError, InvalidOperation):
+        pass
+    return str(lit)
+
+
+def _term_key(term: object) -> str:
+    if isinstance(term, ox.Literal):
+        return _literal_key(term)
+    return str(term)
+
+
+def content_hash(triples: Iterable[ox.Triple]) -> str:
+    """The canonical SHA-256 of a graph's triples (empty graph: EMPTY)."""
+    triples = list(triples)
+    if not triples:
+        return EMPTY
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+           for t in triples):
+        return _blank_node_hash(triples)
+    lines = sorted({f"{t.subject} {t.predicate} {_term_key(t.object)} ." for t in triples})
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _blank_node_hash(triples: list[ox.Triple]) -> str:
+    """Blank nodes relabelled canonically (rdflib's RGDA1) before hashing."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib import Literal as RdfLiteral
+    from rdflib.compare import to_canonical_graph
+
+    def term(node: object) -> object:
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        return RdfLiteral(_literal_key(node))  # the value key stands for the literal
+
+    graph = Graph()
+    for t in triples:
+        graph.add((term(t.subject), URIRef(t.predicate.value), term(t.object)))
+    lines = sorted(line for line in to_canonical_graph(graph).serialize(format="nt").splitlines()
+                   if line.strip())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, graph: str, content: str,
+               prev: str) -> str:
+    text = "\x1f".join((str(seq), at, actor, action, graph, content, prev))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Entry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    graph: str
+    content: str
+    prev: str
+    hash: str
+
+
+@dataclass
+class Problem:
+    """Something `verify` found: a broken chain link or a graph that differs from its log."""
+
+    kind: str
+    """'chain', 'changed', 'unrecorded' or 'missing'."""
+    subject: str
+    detail: str
+
+
+class AuditLog:
+    """The audit chain in the private state."""
+
+    def __init__(self, state: PrivateState) -> None:
+        self.state = state
+        state.ensure(SCHEMA)
+
+    def append(self, items: Iterable[tuple[str, str]], actor: str | None = None,
+               action: str | None = None) -> None:
+        """Append one entry per (graph, content hash), in one transaction."""
+        who, what = _who.get()
+        actor, action = actor or who, action or what
+        items = list(items)
+        if not items:
+            return
+        with self.state.locked(write=True) as db:
+            row = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (row[0], row[1]) if row else (0, GENESIS)
+            at = now()
+            rows = []
+            for graph, content in items:
+                seq += 1
+                digest = entry_hash(seq, at, actor, action, graph, content, prev)
+                rows.append((seq, at, actor, action, graph, content, prev, digest))
+                prev = digest
+            db.executemany("INSERT INTO audit (seq, at, actor, action, graph, content, prev,"
+                           " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def on_write(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        """A catalog write listener: one entry per graph written (empty: removed)."""
+        self.append((iri, content_hash(triples)) for iri, triples in graphs.items())
+
+    def trail(self, graph: str) -> list[Entry]:
+        return [Entry(**row) for row in self.state.rows(
+            "SELECT * FROM audit WHERE graph = ? ORDER BY seq", (graph,))]
+
+    def latest(self) -> dict[str, str]:
+        """Graph -> the content hash its last entry recorded."""
+        rows = self.state.rows(
+            "SELECT graph, content FROM audit WHERE seq IN"
+            " (SELECT MAX(seq) FROM audit GROUP BY graph)")
+        return {row["graph"]: row["content"] for row in rows}
+
+    def verify_chain(self) -> list[Problem]:
+        problems: list[Problem] = []
+        prev = GENESIS
+        expected_seq = None
+        with self.state.locked() as db:
+            for row in db.execute("SELECT seq, at, actor, action, graph, content, prev, hash"
+                                  " FROM audit ORDER BY seq"):
+                seq, at, actor, action, graph, content, linked, digest = row
+                if expected_seq is not None and seq != expected_seq:
+                    problems.append(Problem("chain", f"entry {seq}",
+                                            f"entries {expected_seq}..{seq - 1} are missing"))
+                if linked != prev:
+                    problems.append(Problem("chain", f"entry {seq}",
+                                            "does not link to the entry before it"))
+                if entry_hash(seq, at, actor, action, graph, content, linked) != digest:
+                    problems.append(Problem("chain", f"entry {seq}",
+                                            f"was altered (graph {graph})"))
+                prev = digest
+                expected_seq = seq + 1
+        return problems
+
+    def verify(self, store_graphs: Iterable[tuple[str, list[ox.Triple]]]) -> list[Problem]:
+        """The chain's own integrity, then every graph of the store against its last entry."""
+        problems = self.verify_chain()
+        recorded = self.latest()
+        seen: set[str] = set()
+        for graph, triples in store_graphs:
+            seen.add(graph)
+            expected = recorded.get(graph)
+            actual = content_hash(triples)
+            if expected is None:
+                problems.append(Problem("unrecorded", graph,
+                                        "is in the store but was never written by hdcat"))
+            elif expected != actual:
+                problems.append(Problem("changed", graph,
+                                        "differs from what hdcat last wrote"))
+        for graph, content in recorded.items():
+            if graph.startswith("account:"):
+                continue  # role changes: in the chain, not in the store
+            if graph not in seen and content != EMPTY:
+                problems.append(Problem("missing", graph,
+                                        "was removed from the store outside hdcat"))
+        return problems

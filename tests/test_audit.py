@@ -1,0 +1,116 @@
+"""The audit chain: every write is logged with a canonical content hash, and `hdcat audit
+verify` finds changes made behind the application's back."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from hdcat import audit
+from hdcat.audit import EMPTY, content_hash
+from hdcat.catalog import Catalog
+from hdcat.config import Settings
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+A, B, C = (ox.NamedNode(f"https://x.example.org/{n}") for n in "abc")
+
+
+def test_hash_ignores_order_and_blank_node_labels() -> None:
+    one = [ox.Triple(A, B, ox.BlankNode("x1")), ox.Triple(ox.BlankNode("x1"), C, ox.Literal("v"))]
+    two = [ox.Triple(ox.BlankNode("q"), C, ox.Literal("v")), ox.Triple(A, B, ox.BlankNode("q"))]
+    assert content_hash(one) == content_hash(two)
+    assert content_hash(one) != content_hash([*one, ox.Triple(A, C, ox.Literal("w"))])
+    assert content_hash([]) == EMPTY
+
+
+def test_hash_compares_literals_as_the_store_keeps_them() -> None:
+    written = [ox.Triple(A, B, ox.Literal("05", datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
+               ox.Triple(A, C, ox.Literal("1.50", datatype=ox.NamedNode(XSD + "decimal")))]
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode("https://g")) for t in
+                 written)
+    stored = [q.triple for q in store]
+    assert stored != written  # Oxigraph normalised them
+    assert content_hash(stored) == content_hash(written)
+    other = [ox.Triple(A, B, ox.Literal("6", datatype=ox.NamedNode(XSD + "integer"))), written[1]]
+    assert content_hash(other) != content_hash(written)
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    catalog = Catalog(Settings(data_dir=tmp_path / "data"))
+    with audit.acting("tester", "init"):
+        catalog.initialize(demo=True)
+    yield catalog
+    catalog.close()
+
+
+def test_every_write_is_logged_and_verifies(catalog: Catalog) -> None:
+    log = catalog.audit_log()
+    assert log.verify(catalog.stored_graphs()) == []
+    record, _ = catalog.find_record("https://hdcat.example.org/dataset/adult-tobacco-survey")
+    trail = log.trail(record)
+    assert trail and trail[-1].actor == "tester" and trail[-1].action == "init"
+    with audit.acting("carol", "withdraw"):
+        catalog.drop_records([record])
+    last = log.trail(record)[-1]
+    assert (last.actor, last.action, last.content) == ("carol", "withdraw", EMPTY)
+    assert log.verify(catalog.stored_graphs()) == []
+
+
+def test_verify_names_graphs_changed_outside(catalog: Catalog) -> None:
+    record, ds = catalog.find_record("https://hdcat.example.org/dataset/adult-tobacco-survey")
+    other, _ = catalog.find_record("https://hdcat.example.org/dataset/adr-reports-gd-2022")
+    raw = catalog.store.oxigraph
+    raw.add(ox.Quad(ds, ox.NamedNode("http://purl.org/dc/terms/title"),
+                    ox.Literal("篡改", language="zh"), ox.NamedNode(record)))
+    raw.remove_graph(ox.NamedNode(other))
+    raw.add(ox.Quad(A, B, C, ox.NamedNode("https://evil.example.org/graph")))
+    problems = {(p.kind, p.subject) for p in catalog.audit_log().verify(catalog.stored_graphs())}
+    assert problems == {("changed", record), ("missing", other),
+                        ("unrecorded", "https://evil.example.org/graph")}
+
+
+def test_verify_finds_a_tampered_chain(catalog: Catalog) -> None:
+    db = sqlite3.connect(catalog.settings.data_dir / "private.sqlite")
+    db.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 3")
+    db.commit()
+    db.close()
+    problems = catalog.audit_log().verify_chain()
+    assert [(p.kind, p.subject) for p in problems] == [("chain", "entry 3")]
+
+
+def test_cli_verify_exits_non_zero_naming_the_record(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    hdcat = [sys.executable, "-m", "hdcat.cli", "--data", str(data)]
+    subprocess.run([*hdcat, "init", "--demo"], check=True, capture_output=True)
+    ok = subprocess.run([*hdcat, "audit", "verify"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    # A triple added directly to the store folder, with the application stopped.
+    store = ox.Store(str(data / "store"))
+    record = "https://hdcat.example.org/record/adult-tobacco-survey"
+    store.add(ox.Quad(A, B, C, ox.NamedNode(record)))
+    store.flush()
+    del store
+    bad = subprocess.run([*hdcat, "audit", "verify"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert f"changed: {record}" in bad.stdout
+    trail = subprocess.run([*hdcat, "audit", "trail", record], capture_output=True, text=True)
+    assert "\tinit\t" in trail.stdout and "cli:" in trail.stdout
+
+
+def test_role_change_is_in_the_chain(catalog: Catalog) -> None:
+    from hdcat.accounts import Accounts
+
+    accounts = Accounts(catalog.audit_log().state)
+    accounts.add("erin", "long enough password", "submitter")
+    accounts.set_role("erin", "curator", actor="admin")
+    entry = catalog.audit_log().trail("account:erin")[-1]
+    assert (entry.actor, entry.action) == ("admin", "role-change")
+    assert accounts.get("erin").role == "curator"
+    assert catalog.audit_log().verify(catalog.stored_graphs()) == []

@@ -180,10 +180,12 @@ def child_raw(file: Path, folder: Path, fmt: str, n: int) -> dict[str, object]:
     body = blocks.header + blocks.span(0, min(n, len(blocks)))
     del blocks
     store = ox.Store(str(folder))
-    start = time.perf_counter()
+    start, times = time.perf_counter(), os.times()
     store.bulk_load(body, format=getattr(ox.RdfFormat, FORMATS[fmt][0]))
     store.flush()
-    return {"seconds": time.perf_counter() - start, "quads": len(store)}
+    now = os.times()
+    return {"seconds": time.perf_counter() - start, "quads": len(store),
+            "cpu": now.user + now.system - times.user - times.system}
 
 
 def child_init(folder: Path) -> dict[str, object]:
@@ -204,17 +206,20 @@ def _harvest(folder: Path, url: str | None) -> dict[str, object]:
     catalog = Catalog.open(folder)
     state = PrivateState(catalog.settings.data_dir / "private.sqlite")
     harvester = Harvester(catalog, state)
-    start = time.perf_counter()
+    start, times = time.perf_counter(), os.times()
     if url is not None:
         harvester.add("src", url, "dcat")
     report = harvester.run("src")
     if hasattr(catalog.store, "flush"):
         catalog.store.flush()
     seconds = time.perf_counter() - start
+    now = os.times()
+    cpu = now.user + now.system - times.user - times.system
     state.close()
     catalog.close()
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "status": report.status,
         "pages": report.pages,
         "counts": report.counts(),
@@ -254,7 +259,7 @@ PHASES = [
     ("parse", [("loaders/dcat.py", "parse_rdf")]),
     ("hydra", [("loaders/dcat.py", "split_hydra")]),
     ("unify (identity keys)", [("loaders/harvest.py", "_unify")]),
-    ("split (staging + Splitter)", [("hdcat/records.py", "__init__"),
+    ("split (Splitter, existing records)", [("hdcat/records.py", "__init__"),
                                     ("hdcat/records.py", "iter_records"),
                                     ("hdcat/records.py", "shared_graphs"),
                                     ("hdcat/catalog.py", "_existing_records")]),

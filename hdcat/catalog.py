@@ -1,14 +1,15 @@
 """The catalog core: load, validate, store and read records.
 
-Data flows one way: files are parsed into a staging store, cut into records
-(hdcat.records), validated per record (hdcat.validation) and written to the catalog store
-(hdcat.store) one named graph per record. Readers (CLI, web service) go through this class.
+Data flows one way: files are parsed and cut into records (hdcat.records: in memory, or read
+twice and streamed for big unvalidated loads), validated per record (hdcat.validation,
+hdcat.fastshacl) and written to the catalog store (hdcat.store) one named graph per record.
+Readers (CLI, web service) go through this class.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
-from hdcat import datatypes, queries, rdfio, resources
+from hdcat import datatypes, privacy, queries, rdfio, resources
 from hdcat.config import Settings, load_settings
 from hdcat.errors import InputError
 from hdcat.namespaces import (
@@ -29,12 +30,21 @@ from hdcat.namespaces import (
     GRAPH_VOCABULARIES,
     PREFIXES,
 )
-from hdcat.records import RDF_TYPE, Record, Splitter
-from hdcat.store import EmbeddedStore, Store, open_store
-from hdcat.terms import to_rdflib, triples_to_graph
+from hdcat.records import (
+    RDF_TYPE,
+    DocumentChanged,
+    Record,
+    Splitter,
+    StreamSplitter,
+    mint_record_iri,
+)
+from hdcat.store import EmbeddedStore, Store, nquads, open_store
+from hdcat.terms import to_oxigraph, to_rdflib, triples_to_graph
 
 if TYPE_CHECKING:
+    from hdcat.audit import AuditLog
     from hdcat.search import SearchIndex
+    from hdcat.state import PrivateState
 from hdcat.validation import Report, profile_shapes, soften_external_references, validate_graph
 
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -55,6 +65,7 @@ WEB_LINKS = frozenset({
     "http://www.w3.org/2006/vcard/ns#hasEmail",
     "http://www.w3.org/2006/vcard/ns#hasURL",
 })
+WEB_LINK_NODES = frozenset(ox.NamedNode(iri) for iri in WEB_LINKS)
 SHIPPED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, GRAPH_STANDARDS, GRAPH_LEGISLATION)
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -66,15 +77,11 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG,
 }
 QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
-# Files larger than this are staged on disk rather than in memory. An in-memory staging store
-# takes about 400 bytes a triple (a 630 MB N-Triples file of 4.3M triples: about 1.7 GB) but is
-# read about six times faster than one on disk, whose reads decode every term from RocksDB.
-DISK_STAGING_BYTES = 1024 * 1024 * 1024
 WRITE_BATCH_RECORDS = 2000
 # Unvalidated loads of files with at least this many records use the bulk loader (embedded
 # store), in chunks of BULK_CHUNK_RECORDS records.
 BULK_MIN_RECORDS = 5000
-BULK_CHUNK_RECORDS = 5000
+BULK_CHUNK_RECORDS = 2000
 VALIDATION_GROUP = 50
 
 WriteListener = Callable[[dict[str, list[ox.Triple]]], None]
@@ -122,9 +129,49 @@ class Catalog:
         )
         self._shipped: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] | None = None
         self._shipped_triple_cache: dict[ox.NamedNode, list[ox.Triple]] = {}
+        self._shipped_restored: dict[int, list[ox.Triple]] = {}
         self._vocabulary: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
-        self._listeners: list[WriteListener] = [self._update_search, self._vocabulary_written]
+        self._listeners: list[WriteListener] = [
+            self._audit_write, self._update_search, self._vocabulary_written]
         self._search: SearchIndex | None = None
+        self._audit: AuditLog | None = None
+        self._owns_state = False
+
+    def audit_log(self) -> AuditLog:
+        """The audit chain of this data folder (in its private state)."""
+        if self._audit is None:
+            from hdcat.audit import AuditLog
+            from hdcat.state import PrivateState
+
+            self._audit = AuditLog(PrivateState.of(self.settings.data_dir))
+            self._owns_state = True
+        return self._audit
+
+    def private_state(self) -> PrivateState:
+        """The private state connection this catalog's audit chain writes through; share it
+        (harvests, the workflow) so that an audit entry joins the transaction of the step
+        that wrote, instead of waiting for its lock."""
+        return self.audit_log().state
+
+    def share_private_state(self, state: PrivateState) -> None:
+        """Write audit entries through `state` (a harvester's connection, whose transaction
+        is open while it writes a page)."""
+        from hdcat.audit import AuditLog
+
+        if self._audit is not None and self._audit.state is state:
+            return
+        if self._audit is not None and self._owns_state:
+            self._audit.state.close()
+        self._audit = AuditLog(state)
+        self._owns_state = False
+
+    def _audit_write(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        self.audit_log().on_write(graphs)
+
+    def stored_graphs(self) -> Iterator[tuple[str, list[ox.Triple]]]:
+        """Every named graph of the store with its triples as stored (for `audit verify`)."""
+        for name in self.store.graph_names():
+            yield name, self.store.graph(name)
 
     def search_index(self) -> SearchIndex:
         """The full-text and facet index of the public records (DATA/search.sqlite), built on
@@ -160,6 +207,8 @@ class Catalog:
 
     def close(self) -> None:
         self.store.close()
+        if self._audit is not None and self._owns_state:
+            self._audit.state.close()
 
     def __enter__(self) -> Catalog:
         return self
@@ -229,6 +278,9 @@ class Catalog:
                             nxt.append(q.object)
                 frontier = nxt
             self._shipped_triple_cache[iri] = cached
+            # The same triples with their datatypes restored, keyed by the list's identity
+            # (validation looks them up by the list _gather hands it).
+            self._shipped_restored[id(cached)] = list(datatypes.restore(cached))
         return cached
 
     def _stored_descriptions(
@@ -253,15 +305,34 @@ class Catalog:
         self, record: Record, batch: _Batch, cache: dict[ox.NamedNode, list[ox.Triple]]
     ) -> tuple[list[ox.Triple], set]:
         """The record plus what its rules look at: referenced things and upstream lineage."""
-        triples: list[ox.Triple] = list(record.triples)
+        parts: list[list[ox.Triple]] = []
+        focus = self._gather(record, batch, cache, parts, set())
+        return [t for part in parts for t in part], focus
+
+    def _gather(
+        self,
+        record: Record,
+        batch: _Batch,
+        cache: dict[ox.NamedNode, list[ox.Triple]],
+        parts: list[list[ox.Triple]],
+        added: set,
+    ) -> set:
+        """Append to `parts` the record's triples and what its rules look at (referenced
+        things, three links deep, and upstream lineage), leaving out the descriptions already
+        in `added` (the group's); return the record's focus nodes. Shipped descriptions come
+        with their datatypes restored already (see _shipped_closure)."""
+        parts.append(record.triples)
         own = record.subjects()
         focus: set = set(own)
         shipped = self._shipped_index()
+        named = ox.NamedNode
         frontier = {
-            t.object for t in record.triples
-            if isinstance(t.object, ox.NamedNode) and t.predicate.value not in WEB_LINKS
+            o for t in record.triples
+            if type(o := t.object) is named and t.predicate not in WEB_LINK_NODES
         } - own
         seen: set = set(own)
+        shared = batch.shared
+        by_dataset = batch.by_dataset
         for depth in range(3):
             missing = []
             next_frontier: set = set()
@@ -269,39 +340,50 @@ class Catalog:
                 if iri in seen:
                     continue
                 seen.add(iri)
-                described = batch.shared.get(iri.value)
+                described = shared.get(iri.value)
                 if described is not None and depth == 0:
                     focus.update(t.subject for t in described)
                 if described is None and iri in shipped:
                     # Shipped things (concepts, standards, laws): their closure is cached.
-                    triples.extend(self._shipped_closure(iri))
+                    if iri not in added:
+                        added.add(iri)
+                        parts.append(self._shipped_closure(iri))
                     continue
-                if described is None and iri in batch.by_dataset:
-                    other = batch.by_dataset[iri]
-                    triples.extend(
-                        t for t in other.triples if t.subject == iri and t.predicate == RDF_TYPE
-                    )
+                if described is None and iri in by_dataset:
+                    key = ("types", iri)
+                    if key not in added:
+                        added.add(key)
+                        parts.append([t for t in by_dataset[iri].triples
+                                      if t.subject == iri and t.predicate == RDF_TYPE])
                     continue
                 if described is None:
                     described = cache.get(iri)
                 if described is None:
                     missing.append(iri)
                     continue
-                triples.extend(described)
+                key = ("described", iri)
+                if key not in added:
+                    added.add(key)
+                    parts.append(described)
                 next_frontier.update(
                     t.object for t in described if isinstance(t.object, ox.NamedNode)
                 )
             if missing:
                 stored = self._stored_descriptions(missing, with_types=True)
                 for iri in missing:
-                    cache[iri] = stored.get(iri, [])
-                    triples.extend(cache[iri])
+                    described = cache[iri] = stored.get(iri, [])
+                    key = ("described", iri)
+                    if key not in added:
+                        added.add(key)
+                        parts.append(described)
                     next_frontier.update(
-                        t.object for t in cache[iri] if isinstance(t.object, ox.NamedNode)
+                        t.object for t in described if isinstance(t.object, ox.NamedNode)
                     )
             frontier = next_frontier
-        triples.extend(self._upstream_lineage(record, batch))
-        return triples, focus
+        lineage = self._upstream_lineage(record, batch)
+        if lineage:
+            parts.append(lineage)
+        return focus
 
     def _upstream_lineage(self, record: Record, batch: _Batch) -> list[ox.Triple]:
         facts: list[ox.Triple] = []
@@ -344,52 +426,75 @@ class Catalog:
             frontier = nxt
         return facts
 
-    def _validate_batch(
-        self, batch: _Batch, level: str, engine: str = "fast"
-    ) -> Iterator[tuple[Record, Report]]:
-        """Validate records in groups of VALIDATION_GROUP. `engine="fast"` (hdcat.fastshacl,
-        compiled shapes, one run per group); `engine="pyshacl"` runs pySHACL per group (its
-        cost is dominated by setting up the ~300 shapes, not by the size of the data)."""
-        from hdcat.fastshacl import DescribedSubjects, fast_validator
-
-        shapes = profile_shapes(level)
+    def _groups(
+        self, batch: _Batch
+    ) -> Iterator[tuple[list[Record], list[list[ox.Triple]], dict]]:
+        """The batch's records in groups of VALIDATION_GROUP, each with the parts of its data
+        graph (see _gather) and, for each focus node, the records of the group it is one of."""
         cache: dict[ox.NamedNode, list[ox.Triple]] = {}
         for start in range(0, len(batch.records), VALIDATION_GROUP):
             group = batch.records[start : start + VALIDATION_GROUP]
-            triples: list[ox.Triple] = []
-            focus_of: list[set] = []
-            for record in group:
-                data, focus = self._validation_data(record, batch, cache)
-                triples.extend(data)
-                focus_of.append({to_rdflib(n) for n in focus})
-            restored = list(datatypes.restore(dict.fromkeys(triples)))
-            wanted = set().union(*focus_of)
+            parts: list[list[ox.Triple]] = []
+            added: set = set()
+            records_of: dict = {}  # focus node -> the records (of the group) it is a focus of
+            for index, record in enumerate(group):
+                for node in self._gather(record, batch, cache, parts, added):
+                    records_of.setdefault(node, []).append(index)
+            yield group, parts, records_of
+
+    def _validate_batch(
+        self, batch: _Batch, level: str, engine: str = "fast", gather_first: bool = False
+    ) -> Iterator[tuple[Record, Report]]:
+        """Validate records in groups of VALIDATION_GROUP. `engine="fast"` (hdcat.fastshacl,
+        compiled shapes, one run per group); `engine="pyshacl"` runs pySHACL per group (its
+        cost is dominated by setting up the ~300 shapes, not by the size of the data).
+        With `gather_first`, everything validation reads of the store is read before the
+        first verdict is given, so writes made meanwhile cannot change a verdict."""
+        from hdcat.fastshacl import DescribedSubjects, fast_validator
+
+        shapes = profile_shapes(level)
+        shipped = self._shipped_restored
+        groups: Iterable = self._groups(batch)
+        if gather_first:
+            groups = list(groups)
+        for group, parts, records_of in groups:
+            # Shipped closures are restored once (cached); the rest is restored here. The
+            # order of the triples is the order of their first mention, as before.
+            restored = list(dict.fromkeys(
+                t for part in parts
+                for t in (shipped[id(part)] if id(part) in shipped else datatypes.restore(part))
+            ))
+            wanted = set(records_of)
             if engine == "fast":
                 results = fast_validator(shapes).validate(restored, focus=wanted)
-                described = DescribedSubjects(restored)
+                if level == "core":
+                    results = soften_external_references(results, DescribedSubjects(restored))
             else:
                 graph = triples_to_graph(restored)
-                results = validate_graph(graph, shapes, focus=wanted, engine="pyshacl")
-                described = graph
-            if level == "core":
-                results = soften_external_references(results, described)
-            for record, focus in zip(group, focus_of, strict=True):
-                mine = [r for r in results if r.focus in focus]
-                yield record, Report(_text(record.dataset), mine, source=batch.source)
+                results = validate_graph(
+                    graph, shapes, focus={to_rdflib(n) for n in wanted}, engine="pyshacl")
+                if level == "core":
+                    results = soften_external_references(results, graph)
+            mine: list[list] = [[] for _ in group]
+            for r in results:
+                for index in records_of.get(to_oxigraph(r.focus), ()):
+                    mine[index].append(r)
+            for record, found in zip(group, mine, strict=True):
+                yield record, Report(_text(record.dataset), found, source=batch.source)
 
     # ------------------------------------------------------------------ loading
 
-    @contextmanager
-    def _staging(self, path: Path) -> Iterator[ox.Store]:
-        size = path.stat().st_size if path.exists() else 0
-        if size > DISK_STAGING_BYTES:
-            with tempfile.TemporaryDirectory(prefix="staging-", dir=self.settings.data_dir) as d:
-                yield ox.Store(d)
-        else:
-            yield ox.Store()
-
     def _existing_records(self, datasets: list) -> dict[str, str]:
+        """Dataset IRI -> the record IRI that already holds it in the store."""
         named = [d for d in datasets if isinstance(d, ox.NamedNode)]
+        if not named:
+            return {}
+        if isinstance(self.store, EmbeddedStore):
+            # Index lookups, one per dataset (nothing at all while the store holds no
+            # record): a VALUES block of many rows makes Oxigraph scan every record. The
+            # record IRI a dataset gets by default is tried first (a point lookup).
+            return self.store.records_for_datasets(
+                named, {ds: mint_record_iri(ds, self.base) for ds in named})
         found: dict[str, str] = {}
         for start in range(0, len(named), 500):
             chunk = named[start : start + 500]
@@ -397,17 +502,19 @@ class Catalog:
                 found[str(row["ds"])] = row["record"].value
         return found
 
-    def _split(
-        self, path: Path, staging: ox.Store, contexts: Mapping[str, object] | None, fmt: str | None
-    ) -> tuple[Splitter, dict[str, str]]:
-        rdfio.parse_into(staging, path, fmt=rdfio.detect_format(path, fmt), contexts=contexts)
-        splitter = Splitter(staging, self.base, today=date.today())
-        return splitter, self._existing_records(splitter.datasets)
+    @staticmethod
+    def _document(
+        path: Path, contexts: Mapping[str, object] | None, fmt: str | None
+    ) -> rdfio.Document:
+        return rdfio.Document(path, fmt=rdfio.detect_format(path, fmt), contexts=contexts)
 
     def _read(
-        self, path: Path, staging: ox.Store, contexts: Mapping[str, object] | None, fmt: str | None
+        self, path: Path, contexts: Mapping[str, object] | None, fmt: str | None
     ) -> _Batch:
-        splitter, existing = self._split(path, staging, contexts, fmt)
+        """A file parsed once, in memory, and cut into records (for validation)."""
+        doc = self._document(path, contexts, fmt)
+        splitter = Splitter.from_triples(doc.triples(), self.base, today=date.today())
+        existing = self._existing_records(splitter.datasets)
         records = list(splitter.iter_records(existing))
         shared, _kinds = splitter.shared_graphs()
         return _Batch(records, shared, str(path), existing)
@@ -431,27 +538,57 @@ class Catalog:
         cannot be read is refused whole. Nothing is ever half written: each write replaces
         whole graphs atomically.
 
-        Without validation, each file is split and written as a stream of record chunks, so
-        memory does not grow with the file; on an embedded store a file of at least
-        BULK_MIN_RECORDS records is written with Oxigraph's bulk loader (fast, but a failure
-        midway can leave the file's records partly written).
+        Without validation, each file is read twice and written as a stream of record
+        chunks, so memory does not grow with the file (hdcat.records.StreamSplitter); a file
+        that cannot be read is found by the first read, before anything is written. On an
+        embedded store a file of at least BULK_MIN_RECORDS records is written with Oxigraph's
+        bulk loader in chunks (fast, but a failure midway, such as a full disk, can leave the
+        file's records partly written).
         """
+        with fewer_collections():
+            return self._load(paths, level=level, strict=strict, validate=validate,
+                              contexts=contexts, fmt=fmt, progress=progress,
+                              on_record=on_record, engine=engine)
+
+    def _load(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        level: str,
+        strict: bool,
+        validate: bool,
+        contexts: Mapping[str, object] | None,
+        fmt: str | None,
+        progress: bool,
+        on_record: Callable[[Record, Report | None], None] | None,
+        engine: str,
+    ) -> LoadReport:
         report = LoadReport()
         paths = [Path(raw) for raw in paths]
         # Unvalidated records are never refused, so a single file (or any number of files
         # when not strict) can be written while it is being split.
         stream = not validate and (not strict or len(paths) <= 1)
+        # A single file validated and not strict: its accepted records are written while the
+        # next ones are validated (nothing else is validated after its writes begin).
+        overlap = validate and not strict and len(paths) == 1
         pending: list[tuple[_Batch, list[Record]]] = []
         for path in paths:
             try:
-                with self._staging(path) as staging:
-                    if stream:
-                        splitter, existing = self._split(path, staging, contexts, fmt)
-                        self._write_stream(splitter, existing, report, progress, on_record, path)
-                        continue
-                    batch = self._read(path, staging, contexts, fmt)
+                if stream:
+                    doc = self._document(path, contexts, fmt)
+                    splitter = StreamSplitter(doc.triples, self.base, today=date.today())
+                    existing = self._existing_records(splitter.datasets)
+                    self._write_stream(splitter, existing, report, progress, on_record, path)
+                    continue
+                batch = self._read(path, contexts, fmt)
+            except (DocumentChanged, SyntaxError) as e:  # the file changed between two reads
+                report.errors.append(InputError(str(path), f"file changed while read: {e}"))
+                continue
             except InputError as e:
                 report.errors.append(e)
+                continue
+            if overlap:
+                self._check_and_write(batch, level, progress, on_record, report, engine)
                 continue
             accepted = self._check(batch, level, validate, progress, on_record, report, engine)
             pending.append((batch, accepted))
@@ -473,14 +610,29 @@ class Catalog:
         engine: str = "fast",
     ) -> list[Record]:
         """Validate a batch's records; note the refused ones in `report`; return the others."""
-        accepted: list[Record] = []
         checked = (
             self._validate_batch(batch, level, engine)
             if validate
             else ((r, None) for r in batch.records)
         )
+        return list(self._accepted(checked, batch, progress, on_record, report))
+
+    def _accepted(
+        self,
+        checked: Iterable[tuple[Record, Report | None]],
+        batch: _Batch,
+        progress: bool,
+        on_record: Callable[[Record, Report | None], None] | None,
+        report: LoadReport,
+    ) -> Iterator[Record]:
+        """The records whose verdict accepts them; the refused ones noted in `report`."""
         label = Path(batch.source).name
         for record, verdict in _progress(checked, len(batch.records), progress, label):
+            leaks = privacy.scan(record.triples)
+            if leaks:  # personal data refuses a record at every level, validated or not
+                verdict = Report(_text(record.dataset),
+                                 [*(verdict.results if verdict else ()), *leaks],
+                                 source=batch.source)
             if on_record is not None:
                 on_record(record, verdict)
             if verdict is not None and not verdict.conforms:
@@ -488,8 +640,52 @@ class Catalog:
                 continue
             if verdict is not None and verdict.results:
                 report.warned.append(verdict)
-            accepted.append(record)
-        return accepted
+            yield record
+
+    def _check_and_write(
+        self,
+        batch: _Batch,
+        level: str,
+        progress: bool,
+        on_record: Callable[[Record, Report | None], None] | None,
+        report: LoadReport,
+        engine: str,
+    ) -> None:
+        """_check then _write (the same writes, in the same order), with each chunk of
+        accepted records written by a second thread while the next records are validated
+        (the bulk loader works without the GIL). All the store reads of validation are made
+        before the first write, so the verdicts are those of a validation before any write.
+        Listeners hear of each write in this thread, once it is done."""
+        checked = self._validate_batch(batch, level, engine, gather_first=True)
+        chunk: list[Record] = []
+        shared_done = False
+        running: Future[dict[str, list[ox.Triple]]] | None = None
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            accepted = itertools.chain(
+                self._accepted(checked, batch, progress, on_record, report), [None])
+            for record in accepted:
+                if record is not None:
+                    chunk.append(record)
+                    if len(chunk) < WRITE_BATCH_RECORDS:
+                        continue
+                graphs: dict[str, list[ox.Triple]] = {}
+                if not shared_done and (chunk or not batch.records):
+                    graphs.update(batch.shared)
+                    report.shared += len(batch.shared)
+                    shared_done = True
+                graphs.update(self._record_graphs(chunk, batch.existing, report))
+                chunk = []
+                if running is not None:
+                    self._notify(running.result())
+                    running = None
+                if graphs:
+                    running = writer.submit(self._replace, graphs)
+            if running is not None:
+                self._notify(running.result())
+
+    def _replace(self, graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
+        self.store.replace_graphs(graphs)
+        return graphs
 
     def load_triples(
         self,
@@ -502,15 +698,15 @@ class Catalog:
         select: Callable[[Record], bool] | None = None,
         decorate: Callable[[Record], None] | None = None,
         on_record: Callable[[Record, Report | None], None] | None = None,
+        write: Callable[[dict[str, list[ox.Triple]]], None] | None = None,
     ) -> LoadReport:
         """Load RDF that is already parsed (a harvested page, a registration): split into
         records, keep those `select` accepts (e.g. changed ones), let `decorate` add to each
-        (provenance), validate, store the valid ones. `source` names the input in reports."""
+        (provenance), validate, store the valid ones. `source` names the input in reports.
+        With `write`, the graphs to write are handed to it instead of being written (the
+        caller writes them with `store_graphs` and tells the listeners with `notify`)."""
         report = LoadReport()
-        staging = ox.Store()
-        staging.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                       for t in triples)
-        splitter = Splitter(staging, self.base, today=date.today())
+        splitter = Splitter.from_triples(triples, self.base, today=date.today())
         existing = self._existing_records(splitter.datasets)
         records = list(splitter.iter_records(existing))
         shared, _kinds = splitter.shared_graphs()
@@ -526,7 +722,7 @@ class Catalog:
         accepted = self._check(batch, level, validate, False, on_record, report)
         if strict and not report.ok:
             return report
-        self._write(batch, accepted, report)
+        self._write(batch, accepted, report, write)
         report.written = True
         return report
 
@@ -546,7 +742,14 @@ class Catalog:
             report.stored.append(record.iri)
         return graphs
 
-    def _write(self, batch: _Batch, accepted: list[Record], report: LoadReport) -> None:
+    def _write(
+        self,
+        batch: _Batch,
+        accepted: list[Record],
+        report: LoadReport,
+        commit: Callable[[dict[str, list[ox.Triple]]], None] | None = None,
+    ) -> None:
+        commit = commit or self._commit
         graphs: dict[str, list[ox.Triple]] = {}
         if accepted or not batch.records:
             graphs.update(batch.shared)
@@ -554,10 +757,10 @@ class Catalog:
         for start in range(0, len(accepted), WRITE_BATCH_RECORDS):
             chunk = accepted[start : start + WRITE_BATCH_RECORDS]
             graphs.update(self._record_graphs(chunk, batch.existing, report))
-            self._commit(graphs)
+            commit(graphs)
             graphs = {}
         if graphs:
-            self._commit(graphs)
+            commit(graphs)
 
     def _write_stream(
         self,
@@ -580,8 +783,14 @@ class Catalog:
             chunk: list[Record] = []
             for record in itertools.chain(records, [None]):
                 if record is not None:
+                    leaks = privacy.scan(record.triples)
+                    verdict = Report(_text(record.dataset), leaks, source=str(path)) if (
+                        leaks) else None
                     if on_record is not None:
-                        on_record(record, None)
+                        on_record(record, verdict)
+                    if verdict is not None:
+                        report.refused.append(verdict)
+                        continue
                     chunk.append(record)
                     if len(chunk) < size:
                         continue
@@ -592,9 +801,10 @@ class Catalog:
                 if not bulk:
                     self._commit(graphs)
                     continue
+                payload = nquads(graphs)  # here: building it needs the GIL, loading it not
                 if running is not None:
                     self._notify(running.result())
-                running = writer.submit(self._bulk_write, graphs)
+                running = writer.submit(self._bulk_write, graphs, payload)
             if running is not None:
                 self._notify(running.result())
         shared, _kinds = splitter.shared_graphs()
@@ -602,24 +812,34 @@ class Catalog:
             self._commit(shared)
         report.shared += len(shared)
 
-    def _bulk_write(self, graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
-        """Replace record graphs with the bulk loader: drop those that exist, then add."""
+    def _bulk_write(
+        self, graphs: dict[str, list[ox.Triple]], payload: bytes
+    ) -> dict[str, list[ox.Triple]]:
+        """Replace record graphs with the bulk loader: drop those that exist, then load the
+        graphs' N-Quads (`payload`). pyoxigraph releases the GIL while it loads bytes (not
+        while it takes quads from a Python iterable), so the next chunk is cut meanwhile."""
         store = self.store
         assert isinstance(store, EmbeddedStore)
         present = [name for name in graphs if store.has_graph(name)]
         if present:
             store.drop_graphs(present)
-        store.bulk_extend(
-            ox.Quad(t.subject, t.predicate, t.object, g)
-            for name, triples in graphs.items()
-            for g in (ox.NamedNode(name),)
-            for t in triples
-        )
+        if payload:
+            store.bulk_load(payload, ox.RdfFormat.N_QUADS)
         return graphs
 
     def _notify(self, graphs: dict[str, list[ox.Triple]]) -> None:
         for listener in self._listeners:
             listener(graphs)
+
+    def store_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        """Replace graphs in the store without telling the listeners (call `notify` after):
+        a write another thread may make, since the listeners are not thread-safe."""
+        self.store.replace_graphs(graphs)
+
+    def notify(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        """Tell the write listeners (search index, audit...) of graphs written by
+        `store_graphs`."""
+        self._notify(graphs)
 
     def replace_shared(self, iri: str, triples: list[ox.Triple]) -> None:
         """Replace the graph of one shared thing (an agent, a harvest source...)."""
@@ -642,8 +862,23 @@ class Catalog:
     ) -> list[Report]:
         """Validate a file as `load` would, without writing anything."""
         path = Path(path)
-        with self._staging(path) as staging:
-            batch = self._read(path, staging, contexts, fmt)
+        with fewer_collections():
+            batch = self._read(path, contexts, fmt)
+            return [verdict for _record, verdict in self._validate_batch(batch, level, engine)]
+
+    def validate_triples(
+        self, triples: Iterable[ox.Triple], *, source: str, level: str = "full",
+        engine: str = "fast",
+    ) -> list[Report]:
+        """Validate parsed RDF (a draft, a form) as `load_triples` would, without writing."""
+        staging = ox.Store()
+        staging.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                       for t in triples)
+        splitter = Splitter(staging, self.base, today=date.today())
+        existing = self._existing_records(splitter.datasets)
+        records = list(splitter.iter_records(existing))
+        shared, _kinds = splitter.shared_graphs()
+        batch = _Batch(records, shared, source, existing)
         return [verdict for _record, verdict in self._validate_batch(batch, level, engine)]
 
     def validate_all(
@@ -833,6 +1068,21 @@ class Catalog:
             )
             out[key] = {_local(r["value"]): int(r["n"].value) for r in counts}
         return out
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run a big load with far fewer cyclic garbage collections. A load keeps millions of
+    small objects alive (triples in lists and dicts), and each collection walks them all:
+    with the default thresholds that is about a fifth of a validated load's time. Objects
+    are still freed by reference counting as usual, and cycles still collected, only
+    less often. Nested uses keep the outermost thresholds."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 200_000), max(old[1], 20), max(old[2], 1000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _local(term: object) -> str:

@@ -74,12 +74,21 @@ def restore(
     triples: Iterable[ox.Triple], declared: dict[str, ox.NamedNode] | None = None
 ) -> Iterator[ox.Triple]:
     """The triples with xsd:integer literals re-typed as the profile declares for their property."""
-    declared = profile_datatypes() if declared is None else declared
+    by_node = _by_node(declared) if declared is None else {
+        ox.NamedNode(p): d for p, d in declared.items()}
+    literal = ox.Literal
     for t in triples:
-        obj = t.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value == XSD_INTEGER:
-            target = declared.get(t.predicate.value)
-            if target is not None and _fits(obj.value, target.value):
+        # Most predicates declare nothing: one lookup by the predicate term, first.
+        target = by_node.get(t.predicate)
+        if target is not None:
+            obj = t.object
+            if (type(obj) is literal and obj.datatype.value == XSD_INTEGER
+                    and _fits(obj.value, target.value)):
                 yield ox.Triple(t.subject, t.predicate, ox.Literal(obj.value, datatype=target))
                 continue
         yield t
+
+
+@cache
+def _by_node(_profile: None = None) -> dict[ox.NamedNode, ox.NamedNode]:
+    return {ox.NamedNode(p): d for p, d in profile_datatypes().items()}

@@ -74,13 +74,23 @@ class Unsupported(Exception):
 class _Context:
     """One validation run: the indexed data and the memo of nested verdicts."""
 
-    __slots__ = ("out", "_inv", "by_type", "_sub", "_super", "memo_node", "memo_conf", "triples")
+    __slots__ = ("out", "_inv", "by_type", "_sub", "_super", "memo_node", "memo_conf", "triples",
+                 "sub_of")
 
-    def __init__(self, triples: list) -> None:
+    def __init__(self, triples: list, terms: bool = False) -> None:
+        """`triples`: (s, p, o) tuples, or with `terms` pyoxigraph Triples / Quads."""
         out: dict = {}
         by_type: dict = {}
-        for s, p, o in triples:
-            ps = out.get(s)
+        sub_of: dict = {}  # rdfs:subClassOf, inverted: class -> its direct subclasses
+        out_get = out.get
+        for t in triples:
+            if terms:
+                s = t.subject
+                p = t.predicate
+                o = t.object
+            else:
+                s, p, o = t
+            ps = out_get(s)
             if ps is None:
                 ps = out[s] = {}
             objs = ps.get(p)
@@ -89,9 +99,12 @@ class _Context:
             objs[o] = None
             if p == _OX_TYPE:
                 by_type.setdefault(o, {})[s] = None
+            elif p == _OX_SUBCLASS:
+                sub_of.setdefault(o, {})[s] = None
         self.triples = triples
         self.out = out
         self.by_type = by_type
+        self.sub_of = sub_of
         self._inv: dict | None = None
         self._sub: dict = {}
         self._super: dict = {}
@@ -147,8 +160,9 @@ class _Context:
         if found is None:
             classes = {cls}
             todo = [cls]
+            sub_of = self.sub_of
             while todo:
-                for sub in self.subjects(_OX_SUBCLASS, todo.pop()):
+                for sub in sub_of.get(todo.pop(), ()):
                     if sub not in classes:
                         classes.add(sub)
                         todo.append(sub)
@@ -275,8 +289,23 @@ class _Shape:
     deactivated: bool = False
     checks: list[tuple[Check, _Shape | None]] = field(default_factory=list)
     lenient: bool = False
+    pred: ox.NamedNode | None = None
+    """The predicate, when the path is a plain predicate (looked up inline: the hot path)."""
+    _when_empty: list | None = None
+
+    @property
+    def when_empty(self) -> list[tuple[Check, _Shape | None]]:
+        """The checks that can say something of a focus node without values (cardinality,
+        sh:hasValue, qualified counts): the others check each value, so they are skipped."""
+        if self._when_empty is None:
+            self._when_empty = [
+                (c, s) for c, s in self.checks if not getattr(c, "per_value", False)]
+        return self._when_empty
 
     def values(self, ctx: _Context, focus: Any) -> Iterable:
+        if self.pred is not None:
+            ps = ctx.out.get(focus)
+            return () if ps is None else ps.get(self.pred, ())
         return (focus,) if self.path is None else self.path(ctx, focus)
 
 
@@ -376,6 +405,8 @@ class _Compiler:
         if path is not None:
             shape.path_node = path
             shape.path = self.path(path)
+            if isinstance(path, URIRef):
+                shape.pred = ox.NamedNode(str(path))
         preds = set(sg.predicates(node, None))
         bad = preds & _UNSUPPORTED
         if bad:
@@ -394,6 +425,7 @@ class _Compiler:
                 if not test(ctx, v):
                     out.append((focus, v, component, shape, None))
 
+        check.per_value = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- value type
@@ -518,6 +550,7 @@ class _Compiler:
             for _ in dups:
                 out.append((focus, None, comp, shape, None))
 
+        check.per_value = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- other
@@ -558,6 +591,7 @@ class _Compiler:
                         for o in objs:
                             out.append((focus, o, comp, shape, path))
 
+        check.per_value = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- shape-based
@@ -571,6 +605,7 @@ class _Compiler:
                 for v in values:
                     engine._eval(ctx, sub, v, out)
 
+            check.per_value = True  # type: ignore[attr-defined]
             shape.checks.append((check, sub))
 
     def c_node(self, shape: _Shape, node: Node) -> None:
@@ -706,8 +741,13 @@ class FastValidator:
     def _eval(self, ctx: _Context, shape: _Shape, focus: Any, out: list) -> None:
         if shape.deactivated:
             return
-        values = shape.values(ctx, focus)
-        for check, _sub in shape.checks:
+        pred = shape.pred
+        if pred is not None:
+            ps = ctx.out.get(focus)
+            values = () if ps is None else ps.get(pred, ())
+        else:
+            values = shape.values(ctx, focus)
+        for check, _sub in (shape.checks if values else shape.when_empty):
             check(ctx, focus, values, out)
 
     def _fails(self, ctx: _Context, shape: _Shape, v: Any) -> bool:
@@ -729,8 +769,13 @@ class FastValidator:
         if verdict is not None:
             return verdict
         verdict = True
-        values = shape.values(ctx, v)
-        for check, sub in shape.checks:
+        pred = shape.pred
+        if pred is not None:
+            ps = ctx.out.get(v)
+            values = () if ps is None else ps.get(pred, ())
+        else:
+            values = shape.values(ctx, v)
+        for check, sub in (shape.checks if values else shape.when_empty):
             if sub is not None:
                 if not all(self._conforms(ctx, sub, x) for x in values):
                     verdict = False
@@ -745,6 +790,8 @@ class FastValidator:
         return verdict
 
     def _focus_nodes(self, ctx: _Context, top: _Top, focus: set | None) -> list:
+        if focus is not None:
+            return self._wanted_focus_nodes(ctx, top, focus)
         found: dict = {}
         for n in top.nodes:
             found[n] = None
@@ -758,8 +805,38 @@ class FastValidator:
             for ps in ctx.out.values():
                 for o in ps.get(p, ()):
                     found[o] = None
-        if focus is not None:
-            return [n for n in found if n in focus]
+        return list(found)
+
+    @staticmethod
+    def _wanted_focus_nodes(ctx: _Context, top: _Top, focus: set) -> list:
+        """The targets of a shape that are in `focus`, looked up from the smaller side (the
+        order they come in does not change the results: each focus node's results come in
+        the order of the shapes, and the results are sorted by focus node in the end)."""
+        found: dict = {}
+        for n in top.nodes:
+            if n in focus:
+                found[n] = None
+        for c in top.classes:
+            inst = ctx.instances(c)
+            if len(inst) > len(focus):
+                for n in focus:
+                    if n in inst:
+                        found[n] = None
+            else:
+                for n in inst:
+                    if n in focus:
+                        found[n] = None
+        out = ctx.out
+        for p in top.subjects_of:
+            for n in focus:
+                ps = out.get(n)
+                if ps is not None and p in ps:
+                    found[n] = None
+        for p in top.objects_of:
+            for ps in out.values():
+                for o in ps.get(p, ()):
+                    if o in focus:
+                        found[o] = None
         return list(found)
 
     def validate(
@@ -783,21 +860,27 @@ class FastValidator:
                 triples.append((to_oxigraph(s), to_oxigraph(p), oo))
         else:
             data_triples = list(data_triples)
-            triples = [(t.subject, t.predicate, t.object) for t in data_triples]
+            triples = data_triples
         wanted: set | None = None
         if focus is not None:
             wanted = {to_oxigraph(f) if isinstance(f, Node) else f for f in focus}
-        ctx = _Context(triples)
+        ctx = _Context(triples, terms=graph is None)
         raw: list = []
         for top in self.top:
             for f in self._focus_nodes(ctx, top, wanted):
                 self._eval(ctx, top.shape, f, raw)
 
+        converted: dict = {}
+
         def rd(term: Any) -> Node | None:
             if term is None:
                 return None
             got = back.get(term)
-            return got if got is not None else to_rdflib(term)
+            if got is None:
+                got = converted.get(term)
+                if got is None:
+                    got = converted[term] = to_rdflib(term)
+            return got
 
         results = []
         seen: set = set()

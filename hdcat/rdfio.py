@@ -11,7 +11,7 @@ import codecs
 import json
 import re
 import xml.parsers.expat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -343,6 +343,96 @@ def _check_literals(store: ox.Store, source: str, data: bytes) -> None:
             line = data.count(b"\n", 0, raw) + 1 if raw >= 0 else None
             raise InputError(
                 source,
+                f"literal of {quad.predicate.value} on {quad.subject} contains the control"
+                f" character U+{ord(bad):04X}; remove it",
+                line,
+            )
+
+
+class Document:
+    """An RDF file to be read as a stream of triples, as many times as needed.
+
+    Opening checks what `parse_into` checks before parsing (readable, not empty, UTF-8, JSON-LD
+    contexts local); each `triples()` parses the file again (nothing is kept in memory but a
+    JSON-LD document, which must be rewritten first), gives the triples of its default graph,
+    and turns parser errors into InputError with line and column. The first full read also
+    refuses a file with no triple at all, or (when the cheap scan found a reason to look) a
+    literal with a control character, as `parse_into` does.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        fmt: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        contexts: Mapping[str, object] | None = None,
+    ) -> None:
+        self.path = path
+        self.source = str(path)
+        self.format = fmt or detect_format(path)
+        self.base_iri = base_iri or path.resolve().as_uri()
+        self._data: bytes | None = None
+        if self.format == ox.RdfFormat.JSON_LD:
+            self._data = prepare_jsonld(self.source, read_bytes(path), known_contexts(contexts))
+            self._suspect = _may_hold_control_chars(self._data, b"")
+        else:
+            self._suspect = _scan_file(path)
+        self._checked = False
+
+    def triples(self) -> Iterator[ox.Quad]:
+        """The triples of the default graph (as pyoxigraph Quads: `.subject`, `.predicate`,
+        `.object`, `.triple`), in document order."""
+        fmt = self.format
+        if self._data is not None:
+            parsed = ox.parse(self._data, format=fmt, base_iri=self.base_iri)
+        else:
+            parsed = ox.parse(path=str(self.path), format=fmt, base_iri=self.base_iri)
+        dataset = fmt.supports_datasets
+        if self._checked and not dataset:
+            # Read and checked once already: the parser's own iterator, with no step between
+            # (its errors, should the file have changed since, are SyntaxError / ValueError).
+            return parsed
+        return self._checked_triples(parsed, dataset)
+
+    def _checked_triples(self, parsed: Iterator[ox.Quad], dataset: bool) -> Iterator[ox.Quad]:
+        check = not self._checked
+        quads = 0
+        fmt = self.format
+        default = ox.DefaultGraph
+        suspect = check and self._suspect
+        try:
+            for quad in parsed:
+                if check:
+                    quads += 1
+                    if suspect:
+                        self._check_literal(quad)
+                if dataset and type(quad.graph_name) is not default:
+                    continue
+                yield quad
+        except SyntaxError as e:
+            data = self._data
+            if data is None and fmt == ox.RdfFormat.RDF_XML:
+                data = self.path.read_bytes()
+            raise syntax_error(self.source, e, data, fmt) from None
+        except ValueError as e:
+            raise InputError(self.source, str(e)) from None
+        except OSError as e:
+            raise InputError(self.source, f"cannot read file: {e.strerror or e}") from None
+        if check:
+            if quads == 0:
+                raise InputError(self.source, "file holds no RDF triples")
+            self._checked = True
+
+    def _check_literal(self, quad: ox.Quad) -> None:
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and _CONTROL_CHARS.search(obj.value):
+            data = self._data if self._data is not None else self.path.read_bytes()
+            bad = _CONTROL_CHARS.search(obj.value).group()  # type: ignore[union-attr]
+            raw = data.find(bad.encode())
+            line = data.count(b"\n", 0, raw) + 1 if raw >= 0 else None
+            raise InputError(
+                self.source,
                 f"literal of {quad.predicate.value} on {quad.subject} contains the control"
                 f" character U+{ord(bad):04X}; remove it",
                 line,

@@ -68,12 +68,22 @@ def parse_rdf(url: str, body: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
 def split_hydra(triples: list[ox.Triple], url: str) -> tuple[list[ox.Triple], str | None,
                                                               int | None]:
     """The triples without the Hydra paging ones, the next page URL and the total count."""
-    paging = {t.subject for t in triples if t.predicate.value.startswith(_HYDRA_NS)}
+    hydra: dict = {}  # predicate -> whether it is a Hydra term (a few distinct predicates)
+    paging = set()
+    for t in triples:
+        p = t.predicate
+        flag = hydra.get(p)
+        if flag is None:
+            flag = hydra[p] = p.value.startswith(_HYDRA_NS)
+        if flag:
+            paging.add(t.subject)
+    if not paging:
+        return triples, None, None
     kept: list[ox.Triple] = []
     next_url: str | None = None
     total: int | None = None
     for t in triples:
-        if t.subject in paging and (t.predicate.value.startswith(_HYDRA_NS) or (
+        if t.subject in paging and (hydra[t.predicate] or (
                 t.predicate == RDF.type and t.object.value.startswith(_HYDRA_NS))):
             if t.predicate in _NEXT and next_url is None:
                 next_url = urllib.parse.urljoin(url, t.object.value)

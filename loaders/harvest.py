@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from hdcat.catalog import Catalog
+from hdcat.catalog import Catalog, fewer_collections
 from hdcat.errors import HdcatError
 from hdcat.records import Record
 from hdcat.state import PrivateState, Source, now
@@ -41,6 +42,8 @@ HARVESTED_AT = ox.NamedNode(HDCAT + "harvestedAt")
 HARVEST_RUN = ox.NamedNode(HDCAT + "harvestRun")
 ORIGINAL_IRI = ox.NamedNode(HDCAT + "originalIri")
 HARVEST_SOURCE = ox.NamedNode(HDCAT + "HarvestSource")
+_KEY_PREDICATES = frozenset({DCT_IDENTIFIER, ADMS_IDENTIFIER, SKOS_NOTATION})
+_DCAT_DATASET_NODE = ox.NamedNode(DCAT_DATASET)
 MAX_LISTED_WARNINGS = 200
 
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.I)
@@ -138,19 +141,45 @@ def identity_keys(dataset: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[s
     return list(dict.fromkeys(keys))
 
 
+@dataclass
+class _InFlight:
+    """A page whose records are being written (by the writer thread) and not yet noted in
+    the private state: that is done once the write is over."""
+
+    future: Future | None
+    graphs: list[dict[str, list[ox.Triple]]]
+    stored: list[tuple[str, str, str, str, bool]]
+    """(record IRI, dataset, content hash, original IRI, new) of each record written."""
+    source: str
+    run_id: int
+
+    def delivered(self) -> dict[str, tuple[str, str]]:
+        """dataset -> (content hash, record IRI), as PrivateState.delivered will say."""
+        return {dataset: (digest, record) for record, dataset, digest, _o, _n in self.stored}
+
+
 class Harvester:
-    """Runs harvest sources into a catalog; sources and runs live in the private state."""
+    """Runs harvest sources into a catalog; sources and runs live in the private state.
+
+    A page's records are written by a second thread while the next page is fetched, cut and
+    validated (the bulk loader works without the GIL); the page is noted in the private
+    state only once its write is over, so a run killed at any point still redoes at most
+    the pages whose writes were not noted. While a page is in flight, what it delivered is
+    looked up in it before the private state (a dataset on two pages is seen as before)."""
 
     def __init__(self, catalog: Catalog, state: PrivateState, http: Http | None = None,
                  loader_for: Callable | None = None) -> None:
         self.catalog = catalog
         self.state = state
+        catalog.share_private_state(state)
         self.http = http or Http()
         if loader_for is None:
             from loaders.registry import loader_for as default_loader_for
 
             loader_for = default_loader_for
         self.loader_for = loader_for
+        self._writer: ThreadPoolExecutor | None = None
+        self._inflight: _InFlight | None = None
 
     def source_iri(self, name: str) -> str:
         return f"{self.catalog.base}/harvest/{quote(name, safe='')}"
@@ -180,16 +209,8 @@ class Harvester:
         run_id = self.state.start_run(name)
         report = RunReport(name, run_id)
         loader = self.loader_for(source.kind)
-        try:
-            for page in loader.pages(source.url, self.http):
-                report.pages += 1
-                with self.state.transaction():
-                    self._page(source, run_id, page, report)
-                # Put the page's writes on disk: an embedded store otherwise keeps them in
-                # its write buffers, and memory grows with the source (about 45 KB a record).
-                self.catalog.store.flush()
-        except (FetchError, HdcatError, OSError, ValueError) as e:
-            report.source_errors.append(str(e))
+        with fewer_collections():
+            self._pages(source, run_id, loader, report)
         if report.source_errors:
             report.status = "failed"
         else:
@@ -197,6 +218,44 @@ class Harvester:
             report.status = "completed"
         self.state.finish_run(run_id, report.status, report.to_json())
         return report
+
+    def _pages(self, source: Source, run_id: int, loader: object, report: RunReport) -> None:
+        self._inflight = None
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            self._writer = writer
+            try:
+                for page in loader.pages(source.url, self.http):  # type: ignore[attr-defined]
+                    report.pages += 1
+                    with self.state.transaction():
+                        self._page(source, run_id, page, report)
+            except (FetchError, HdcatError, OSError, ValueError) as e:
+                report.source_errors.append(str(e))
+            finally:
+                self._writer = None
+                with self.state.transaction():
+                    self._landed(report)
+
+    def _write(self, graphs: list[dict[str, list[ox.Triple]]]) -> None:
+        """The writer thread: the store writes of one page."""
+        for batch in graphs:
+            self.catalog.store_graphs(batch)
+
+    def _landed(self, report: RunReport) -> None:
+        """Wait for the page in flight to be written; tell the catalog's listeners, put it
+        on disk, note it in the private state."""
+        page, self._inflight = self._inflight, None
+        if page is None:
+            return
+        if page.future is not None:
+            page.future.result()
+            for batch in page.graphs:
+                self.catalog.notify(batch)
+            # Put the page's writes on disk: an embedded store otherwise keeps them in its
+            # write buffers, and memory grows with the source (about 45 KB a record).
+            self.catalog.store.flush()
+        for record_iri, dataset, digest, original, new in page.stored:
+            self.state.remember(page.source, dataset, record_iri, digest, original, page.run_id)
+            (report.added if new else report.updated).append(dataset)
 
     # ------------------------------------------------------------------ one page
 
@@ -214,11 +273,12 @@ class Harvester:
         decided: dict[str, tuple[str, str, str, bool]] = {}
         at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)
         run_node = ox.NamedNode(f"{self.source_iri(source.name)}/run/{run_id}")
+        in_flight = self._inflight.delivered() if self._inflight is not None else {}
 
         def select(record: Record) -> bool:
             dataset = _text(record.dataset)
             digest = content_hash(record)
-            before = self.state.delivered(source.name, dataset)
+            before = in_flight.get(dataset) or self.state.delivered(source.name, dataset)
             if before is not None and before[0] == digest:
                 self.state.touch(source.name, dataset, run_id)
                 report.unchanged += 1
@@ -241,34 +301,51 @@ class Harvester:
                                   if "://" in original else
                                   ox.Triple(rec, ORIGINAL_IRI, ox.Literal(original)))
 
+        graphs: list[dict[str, list[ox.Triple]]] = []
         loaded = self.catalog.load_triples(
             triples,
             source=f"{source.name} page {report.pages} ({page.url})",
             level="full" if source.strict else "core",
             select=select,
             decorate=decorate,
+            write=graphs.append,
         )
         for refused in loaded.refused:
             report.failed.append({"record": refused.subject,
                                   "reason": refused.describe("en", warnings=False).strip()})
         for error in loaded.errors:
             report.source_errors.append(str(error))
-        for record_iri in loaded.stored:
-            dataset, digest, original, new = decided[record_iri]
-            self.state.remember(source.name, dataset, record_iri, digest, original, run_id)
-            (report.added if new else report.updated).append(dataset)
+        stored = [(record_iri, *decided[record_iri]) for record_iri in loaded.stored]
+        self._landed(report)  # the page before: its write is over before this one starts
+        writer = self._writer
+        future = None
+        if graphs:
+            if writer is not None:
+                future = writer.submit(self._write, graphs)
+            else:
+                future = Future()
+                self._write(graphs)
+                future.set_result(None)
+        self._inflight = _InFlight(future, graphs, stored, source.name, run_id)  # type: ignore[arg-type]
 
     def _unify(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict[str, str]]:
         """Give each dataset the IRI under which the catalog already knows it (same DOI,
         CSTR or identifier from another source); return the rewritten triples and, for each
         renamed dataset, its original IRI."""
-        datasets = {t.subject for t in triples if t.predicate == RDF_TYPE
-                    and isinstance(t.subject, ox.NamedNode) and t.object.value == DCAT_DATASET}
+        # identity_keys only looks at these predicates (of the dataset and of its
+        # adms:identifier nodes): only their triples are grouped by subject.
+        datasets: dict = {}
+        by_subject: dict = {}
+        named = ox.NamedNode
+        for t in triples:
+            p = t.predicate
+            if p in _KEY_PREDICATES:
+                by_subject.setdefault(t.subject, []).append(t)
+            elif (p == RDF_TYPE and type(t.subject) is named
+                  and t.object == _DCAT_DATASET_NODE):
+                datasets[t.subject] = None
         rename: dict = {}
         originals: dict[str, str] = {}
-        by_subject: dict = {}
-        for t in triples:
-            by_subject.setdefault(t.subject, []).append(t)
         for ds in datasets:
             mine = list(by_subject.get(ds, []))
             for t in by_subject.get(ds, []):

@@ -1,4 +1,5 @@
-"""Shared fixtures: the store under test, embedded and remote (a real Oxigraph server)."""
+"""Shared fixtures: the store under test, embedded and remote (a real Oxigraph server, and a
+real Virtuoso Open Source 7 when Debian's virtuoso-opensource is installed)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from virtuoso_server import VirtuosoServer, virtuoso_binary
 
 from hdcat.store import EmbeddedStore, RemoteStore, Store
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "virtuoso: runs against Virtuoso Open Source 7 (Debian's package) on 127.0.0.1"
+    )
 
 
 def _free_port() -> int:
@@ -75,17 +83,40 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A throwaway Virtuoso on 127.0.0.1 at free ports (tests/virtuoso_server.py), prepared
+    for hdcat as docs/deployment.md says; stopped and its database removed at the end."""
+    if virtuoso_binary() is None:
+        pytest.skip("Virtuoso is not installed (no virtuoso-t: scripts/test.sh installs "
+                    "Debian's virtuoso-opensource)")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.start()
+    except RuntimeError as e:
+        pytest.fail(f"Virtuoso did not start: {e}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(
     params=[
         "embedded",
         pytest.param("remote", marks=pytest.mark.remote),
         pytest.param("remote-sparqlwrapper", marks=pytest.mark.remote),
+        pytest.param("virtuoso", marks=pytest.mark.virtuoso),
     ]
 )
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend (remote ones share the session server, cleared)."""
     if request.param == "embedded":
         s: Store = EmbeddedStore(tmp_path / "store")
+    elif request.param == "virtuoso":
+        server = request.getfixturevalue("virtuoso_server")
+        s = RemoteStore.virtuoso(server.sparql_url)
+        s.clear()
     else:
         base = request.getfixturevalue("oxigraph_server")
         client = "sparqlwrapper" if request.param == "remote-sparqlwrapper" else "http"

@@ -1,26 +1,35 @@
 """Search index benchmark: build an index of N synthetic datasets and time a query mix.
 
     python bench/search_bench.py [N] [--path FILE] [--reps 20] [--seed 42]
+                                 [--baseline OLD_search.py [--baseline-path FILE]]
 
 No store is involved: bilingual `Hit`s are generated from word lists (diseases such as
 肺癌 / lung cancer, 糖尿病 / diabetes, data kinds, regions) and written with
 `SearchIndex.rebuild_hits`. Prints the build time and p50 / p95 latency per query group
-and for the whole mix (each query run --reps times, after one warm-up run).
+and for the whole mix (each query run --reps times, after one warm-up run: so these are
+answered from the index's cache of text matches), then the "new query" groups: every word of
+the lists asked once, as a first search of it (the cost of a word nobody asked yet).
+
+``--baseline FILE`` times another implementation of hdcat/search.py (e.g. a copy of it before
+a change) on its own index of the same hits, group by group in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hdcat.search import Hit, SearchIndex  # noqa: E402
+import hdcat.search  # noqa: E402
+from hdcat.search import Hit  # noqa: E402
 
 BASE = "https://hdcat.example.org"
 VOCAB = "https://w3id.org/hdcat/vocab/"
@@ -126,11 +135,61 @@ MIX: dict[str, list[dict]] = {
     "home (no query)": [{"q": ""}, {"q": "", "filters": L3}],
     "broad (数据 / dataset)": [{"q": "数据集"}, {"q": "dataset"}],
 }
+# each asked once: a first search of the word (no cached matches)
+WORDS = DISEASES + KINDS + REGIONS + FEATURES
+NEW: dict[str, list[dict]] = {
+    "new query zh": [{"q": zh} for zh, _en in WORDS],
+    "new query en": [{"q": en} for _zh, en in WORDS],
+}
 
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def load_module(path: Path) -> ModuleType:
+    """Another implementation of hdcat.search, from a file."""
+    spec = importlib.util.spec_from_file_location("search_baseline", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_baseline"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def open_index(module: ModuleType, path: Path, args: argparse.Namespace, name: str) -> object:
+    index = module.SearchIndex(path)
+    if not args.reuse or index.count() == 0:
+        t = time.perf_counter()
+        n = index.rebuild_hits(hits(args.n, args.seed))
+        build = time.perf_counter() - t
+        print(f"{name}: built {n} datasets in {build:.1f} s ({n / build:.0f}/s)")
+    t = time.perf_counter()
+    index.search("")
+    print(
+        f"{name}: first search (loads facet bitmaps and sort orders): "
+        f"{1000 * (time.perf_counter() - t):.0f} ms; index file "
+        f"{path.stat().st_size / 1e6:.0f} MB, {index.count()} datasets"
+    )
+    return index
+
+
+def time_group(index: object, queries: list[dict], reps: int) -> tuple[list, list, list]:
+    times: list[float] = []
+    cpu: list[float] = []
+    totals = []
+    for kw in queries:
+        if reps:
+            totals.append(index.search(**kw).total)  # warm-up
+        for _ in range(max(reps, 1)):
+            t, c = time.perf_counter(), time.process_time()
+            r = index.search(**kw)
+            times.append(1000 * (time.perf_counter() - t))
+            cpu.append(1000 * (time.process_time() - c))
+        if not reps:
+            totals.append(r.total)
+    return times, cpu, totals
 
 
 def main() -> None:
@@ -140,58 +199,47 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--reuse", action="store_true", help="query an existing --path index")
+    ap.add_argument("--baseline", type=Path, help="another search.py to time in the same run")
+    ap.add_argument("--baseline-path", type=Path, help="its index file (default: temporary)")
     args = ap.parse_args()
-    tmp = None
+    tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
     if args.path is None:
-        tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
         args.path = Path(tmp.name) / "search.sqlite"
-    index = SearchIndex(args.path)
-    if not args.reuse or index.count() == 0:
-        t = time.perf_counter()
-        n = index.rebuild_hits(hits(args.n, args.seed))
-        build = time.perf_counter() - t
-        print(f"built {n} datasets in {build:.1f} s ({n / build:.0f}/s)")
-    t = time.perf_counter()
-    index.search("")
+    if args.baseline is not None and args.baseline_path is None:
+        args.baseline_path = Path(tmp.name) / "baseline.sqlite"
+    indexes = {"current": open_index(hdcat.search, args.path, args, "current")}
+    if args.baseline is not None:
+        base = load_module(args.baseline)
+        indexes["baseline"] = open_index(base, args.baseline_path, args, "baseline")
+    print("\nwall clock, and CPU time of this process (the same unless the machine is busy)")
     print(
-        "first search (loads facet bitmaps and sort orders): "
-        f"{1000 * (time.perf_counter() - t):.0f} ms"
-    )
-    print(f"index file: {args.path.stat().st_size / 1e6:.0f} MB, {index.count()} datasets\n")
-    print("wall clock, and CPU time of this process (the same unless the machine is busy)")
-    print(
-        f"{'group':24} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'group':34} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
         f"{'cpu p50':>8} {'cpu p95':>8}  hits"
     )
-    overall: list[float] = []
-    overall_cpu: list[float] = []
-    for group, queries in MIX.items():
-        times: list[float] = []
-        cpu: list[float] = []
-        totals = []
-        for kw in queries:
-            r = index.search(**kw)  # warm-up
-            totals.append(r.total)
-            for _ in range(args.reps):
-                t, c = time.perf_counter(), time.process_time()
-                index.search(**kw)
-                times.append(1000 * (time.perf_counter() - t))
-                cpu.append(1000 * (time.process_time() - c))
-        if not group.startswith("broad"):
-            overall += times
-            overall_cpu += cpu
+    overall: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in indexes}
+    groups = [(g, q, args.reps) for g, q in MIX.items()] + [(g, q, 0) for g, q in NEW.items()]
+    for group, queries, reps in groups:
+        for name, index in indexes.items():
+            times, cpu, totals = time_group(index, queries, reps)
+            if reps and not group.startswith("broad"):
+                overall[name][0].extend(times)
+                overall[name][1].extend(cpu)
+            label = group if len(indexes) == 1 else f"{group} [{name}]"
+            shown = totals if len(totals) <= 8 else f"{min(totals)}..{max(totals)}"
+            print(
+                f"{label:34} {len(times):5d} {pct(times, 50):8.1f} {pct(times, 95):8.1f} "
+                f"{max(times):8.1f} {pct(cpu, 50):8.1f} {pct(cpu, 95):8.1f}  {shown}",
+                flush=True,
+            )
+    for name, (times, cpu) in overall.items():
+        label = "mix (without broad, new)" + ("" if len(indexes) == 1 else f" [{name}]")
         print(
-            f"{group:24} {len(times):5d} {pct(times, 50):8.1f} {pct(times, 95):8.1f} "
-            f"{max(times):8.1f} {pct(cpu, 50):8.1f} {pct(cpu, 95):8.1f}  {totals}"
+            f"{label:34} {len(times):5d} {pct(times, 50):8.1f} {pct(times, 95):8.1f} "
+            f"{max(times):8.1f} {pct(cpu, 50):8.1f} {pct(cpu, 95):8.1f}"
         )
-    print(
-        f"\n{'mix (without broad)':24} {len(overall):5d} {pct(overall, 50):8.1f} "
-        f"{pct(overall, 95):8.1f} {max(overall):8.1f} {pct(overall_cpu, 50):8.1f} "
-        f"{pct(overall_cpu, 95):8.1f}"
-    )
-    index.close()
-    if tmp is not None:
-        tmp.cleanup()
+    for index in indexes.values():
+        index.close()
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Web and SPARQL benchmark: the site and the endpoint served as a user serves them.
 
     python bench/web.py --data DIR [--build N] [--reps 40] [--clients 16] [--duration 30]
-                        [--sections latency,sparql,load] [--json FILE]
+                        [--sections latency,sparql,load] [--pages WORDS] [--queries WORDS]
+                        [--code TREE] [--json FILE]
 
 Starts ``hdcat --data DIR serve --port P`` (waitress, 8 threads) as a subprocess, with
 ``HDCAT_QUERY_TIMEOUT=120`` so heavy SPARQL queries are not cut, and measures it with
@@ -24,6 +25,13 @@ Starts ``hdcat --data DIR serve --port P`` (waitress, 8 threads) as a subprocess
 
 Searches asked again hit the search index's cache of text matches (hdcat.search); the rows
 "new query each time" ask each of 40 other words once, so they show the uncached cost.
+Before the SPARQL rows the first query starts the worker processes and the script waits until
+they are idle, so that their start does not share the CPU with timed queries.
+
+``--pages`` / ``--queries`` keep the page rows / SPARQL queries whose name holds one of the
+given words. ``--code TREE`` serves from another source tree (a copy of the code before a
+change; with its own data folder if the index layout differs), for before / after figures
+taken one after the other in the same session.
 
 ``--build N`` first makes DIR when it has no store: ``bench/generate.py N`` (seed 42, as
 N-Triples next to DIR), ``hdcat init``, ``hdcat load --no-validate``, the demo catalog
@@ -291,6 +299,31 @@ class Server:
     command: list[str]
     log: Path
 
+    def cpu_ticks(self) -> int:
+        """CPU time (clock ticks) used so far by the server's child processes."""
+        total = 0
+        for pid in children(self.proc.pid):
+            try:
+                fields_ = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields_[11]) + int(fields_[12])  # utime, stime
+        return total
+
+    def wait_workers(self, quiet: float = 2.0, limit: float = 120.0) -> float:
+        """Wait until the query workers have started (their CPU time stops growing for
+        `quiet` s), so that their start does not share the CPU with timed requests."""
+        start = time.monotonic()
+        last, since = self.cpu_ticks(), time.monotonic()
+        while time.monotonic() - start < limit:
+            time.sleep(0.25)
+            now = self.cpu_ticks()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                break
+        return time.monotonic() - start
+
     def rss_mb(self) -> dict[str, float]:
         """Current and peak resident memory of the server and its query workers (MB)."""
         out = {"server_rss": 0.0, "server_peak": 0.0, "workers_rss": 0.0, "workers": 0}
@@ -336,13 +369,17 @@ def hdcat_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "hdcat.cli"]
 
 
-def start_server(data: Path, port: int, log: Path) -> Server:
+def start_server(data: Path, port: int, log: Path, code: Path | None = None) -> Server:
     env = dict(os.environ, HDCAT_QUERY_TIMEOUT="120")
+    if code is not None:  # another source tree (a before / after comparison)
+        env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [env.get("PYTHONPATH")])])
     command = [*hdcat_command(), "--data", str(data), "serve", "--port", str(port)]
     start = time.monotonic()
     handle = log.open("w")
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    # cwd: the query workers (python -c) import the code of the current directory first
+    proc = subprocess.Popen(command, cwd=code or ROOT, env=env, stdout=handle,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = start + 600
     while True:
         if proc.poll() is not None:
@@ -359,8 +396,8 @@ def start_server(data: Path, port: int, log: Path) -> Server:
             proc.kill()
             raise SystemExit(f"the server did not answer within 600 s; see {log}")
         time.sleep(0.2)
-    return Server(proc, port, time.monotonic() - start,
-                  ["HDCAT_QUERY_TIMEOUT=120", *command], log)
+    prefix = ["HDCAT_QUERY_TIMEOUT=120"] + ([f"PYTHONPATH={code}"] if code is not None else [])
+    return Server(proc, port, time.monotonic() - start, [*prefix, *command], log)
 
 
 def build(data: Path, n: int) -> None:
@@ -389,12 +426,19 @@ def build(data: Path, n: int) -> None:
 # --------------------------------------------------------------------------- 1. latency
 
 
-def bench_latency(port: int, reps: int, warmup: int, n_syn: int, seed: int) -> list[dict]:
+def selected(name: str, only: list[str] | None) -> bool:
+    return not only or any(o.lower() in name.lower() for o in only)
+
+
+def bench_latency(port: int, reps: int, warmup: int, n_syn: int, seed: int,
+                  only: list[str] | None = None) -> list[dict]:
     client = Client(port)
     rng = random.Random(seed)
     rows = []
     fresh = {"{zh-new}": new_queries("zh"), "{en-new}": new_queries("en")}
     for name, path, accept in PAGES:
+        if not selected(name, only):
+            continue
         times: list[float] = []
         sizes: list[int] = []
         skip = 0 if path in fresh else warmup  # the server is warm by then
@@ -458,13 +502,22 @@ def run_endpoint(client: Client, path: str, accept: str, name: str) -> tuple[flo
     return elapsed, size
 
 
-def bench_sparql(port: int, data: Path, budget_s: float, max_reps: int) -> list[dict]:
+def bench_sparql(server: Server, data: Path, budget_s: float, max_reps: int,
+                 only: list[str] | None = None) -> list[dict]:
     import pyoxigraph as ox
 
+    port = server.port
     store = ox.Store.read_only(str(data / "store"))
     client = Client(port)
+    # the first query starts the worker processes: wait for them before timing anything
+    path, accept = sparql_path("ASK {}", "floor")
+    run_endpoint(client, path, accept, "ASK {}")
+    waited = server.wait_workers()
+    print(f"  (query workers started: waited {waited:.1f} s)", flush=True)
     rows = []
     for name, kind, query in QUERIES:
+        if not selected(name, only):
+            continue
         text = query if kind == "floor" else PROLOGUE + query
         path, accept = sparql_path(query, kind)
         raw = functools.partial(run_raw, store, text)
@@ -655,6 +708,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-sparql", action="store_true",
                         help="load: mix the six benchmark queries (seconds each) into the load")
     parser.add_argument("--sections", default="latency,sparql,load")
+    parser.add_argument("--pages", help="latency: only the pages whose name contains one of "
+                                        "these comma-separated words (e.g. 'new query')")
+    parser.add_argument("--queries", help="sparql: only the queries whose name contains one of "
+                                          "these comma-separated words (e.g. 'point,floor')")
+    parser.add_argument("--code", type=Path,
+                        help="serve from this source tree instead (PYTHONPATH), to compare a "
+                             "copy of the code before a change in the same session")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
@@ -674,18 +734,22 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_start": loadavg(),
     }
     print(f"load average at start: {out['loadavg_start']}", flush=True)
-    server = start_server(data, port, data.parent / f"{data.name}-serve.log")
-    out["server"] = {"command": " ".join(server.command), "startup_s": round(server.startup_s, 1)}
+    server = start_server(data, port, data.parent / f"{data.name}-serve.log", args.code)
+    only_pages = args.pages.split(",") if args.pages else None
+    only_queries = args.queries.split(",") if args.queries else None
+    out["server"] = {"command": " ".join(server.command), "startup_s": round(server.startup_s, 1),
+                     "code": str(args.code or ROOT)}
     print(f"server: {' '.join(server.command)} (answering after {server.startup_s:.1f} s)",
           flush=True)
     try:
         if "latency" in sections:
             print("1. page latency (one keep-alive client)", flush=True)
             out["latency"] = bench_latency(port, args.reps, args.warmup, args.synthetic,
-                                           args.seed)
+                                           args.seed, only_pages)
         if "sparql" in sections:
             print("2. SPARQL endpoint vs pyoxigraph", flush=True)
-            out["sparql"] = bench_sparql(port, data, args.sparql_budget, args.sparql_max_reps)
+            out["sparql"] = bench_sparql(server, data, args.sparql_budget,
+                                         args.sparql_max_reps, only_queries)
         if "load" in sections:
             print(f"3. {args.clients} clients for {args.duration:g} s", flush=True)
             out["load"] = bench_load(port, args.clients, args.duration, args.synthetic,

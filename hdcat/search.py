@@ -5,6 +5,8 @@ in step with every write (`catalog.on_write(index.apply)`). One SQLite file hold
 
 * ``docs``: one row per indexed record (its `Hit` fields as JSON, sort keys, indexed);
 * ``fts``: an FTS5 table (title, keywords, description) of pre-tokenised text;
+* ``head``: an FTS5 table of the same title and keyword text only, for ranking (its doclists
+  are short: a word that only descriptions hold costs nothing there);
 * ``bits``: per facet value, the set of doc ids holding it as a bitmap (a blob, bit i = doc i);
 * ``meta``: the schema version and a generation number bumped by every write.
 
@@ -14,18 +16,28 @@ characters is indexed as its overlapping character bigrams followed by its last 
 (``糖尿病`` -> ``糖尿 尿病 病``), so any substring of two or more characters is found by a
 phrase of bigrams, whatever the word segmentation, and a single character by a prefix query.
 Titles and keywords are also segmented by jieba (``cut_for_search``); those words are appended
-to the column, so a query that is a whole word there ranks higher. Descriptions are bigrams
-only (jieba runs at ~200k characters/s, too slow for descriptions at 100k datasets). A query is
-split on white space; each Latin word sequence (a phrase) and each CJK run is a term, and all
-terms must match (AND). No FTS5 syntax reaches SQLite from the user: tokens are word
-characters only and every one is quoted.
+to the column (a query finds nothing more by them: it is matched by its bigrams). Descriptions
+are bigrams only (jieba runs at ~200k characters/s, too slow for descriptions at 100k
+datasets). A query is split on white space; each Latin word sequence (a phrase) and each CJK
+run is a term, and all terms must match (AND). No FTS5 syntax reaches SQLite from the user:
+tokens are word characters only and every one is quoted.
+
+Matching and ranking. A text query is answered by one FTS5 MATCH that returns its doc ids as
+one JSON array (``json_group_array``: no Python row per match), turned into a bitmap. Relevance
+is a cheap, exact-for-all-matches score instead of bm25 (which costs ~2.5 µs a matching row and
+made a first search for a broad word take 100-250 ms at 100k datasets): ``1 + 10 * T + 4 * K``
+(see ``WEIGHTS``), where T holds when every term matches in the title and K when every term
+matches in the keywords, found by two MATCH queries on ``head``; equal scores are ordered
+newest first. So a page of results is the first docs of the score tiers (bitmaps) in the
+newest order; nothing is ranked row by row. (FTS5's ``ORDER BY rank LIMIT k`` would not help:
+it still computes bm25 for every match before keeping k.)
 
 Facets are counted with Python integers used as bitmaps (AND + popcount over 100k bits takes
 microseconds); the bitmaps are loaded from ``bits`` once per generation and shared by the
 threads of a process (one connection, one lock). Sorting uses the ``docs`` sort indexes, read
-once per generation into lists. The matches of recent text queries (ids, bm25 scores, and
-their order once sorted) are kept per generation too (``MATCH_CACHE_*``), so that paging,
-re-sorting and facet clicks on a query do not run FTS5 and bm25 again.
+once per generation into lists. The matches of recent text queries (their bitmap, score tiers,
+and their order once sorted) are kept per generation too (``MATCH_CACHE_*``), so that paging,
+re-sorting and facet clicks on a query do not run FTS5 again.
 
 Series (dcat:DatasetSeries) are indexed too, with ``Hit.kind == "series"``; searches return
 both kinds unless filtered with ``filters={"kind": ["dataset"]}``.
@@ -40,15 +52,17 @@ import html
 import json
 import logging
 import math
+import operator
 import re
 import sqlite3
 import threading
 import unicodedata
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,8 +77,10 @@ FACETS = ("domain", "category", "level", "mode", "publisher", "theme", "standard
 SORTS = ("relevance", "newest", "title")
 # Hidden facet (filterable, not counted by default): "dataset" or "series".
 KIND = "kind"
-SCHEMA_VERSION = "1"
-# bm25 column weights: title, keywords, description.
+SCHEMA_VERSION = "2"  # "1": no ``head`` table (upgraded in place)
+# Relevance weights of a match in the title, the keywords, and anywhere (every match): a doc
+# scores WEIGHTS[2] + WEIGHTS[0] if all terms are in its title + WEIGHTS[1] if all are in its
+# keywords.
 WEIGHTS = (10.0, 4.0, 1.0)
 MAX_PER_PAGE = 500
 MAX_QUERY_CHARS = 500
@@ -72,8 +88,8 @@ MAX_TERMS = 12
 MAX_RUN = 32
 SNIPPET_CHARS = 160
 # Text matches kept per index generation, so that paging, sorting and facet clicks on one
-# query do not re-run FTS5 and bm25 (about 2.5 µs a matching row): at most this many
-# queries, and this many matching ids in all (about 100 bytes each).
+# query do not re-run FTS5: at most this many queries, and this many matching ids in all
+# (a bitmap per query and score tier, and 8 bytes an id per sort order asked).
 MATCH_CACHE_QUERIES = 64
 MATCH_CACHE_IDS = 300_000
 _BUILD_BATCH = 2000
@@ -361,10 +377,10 @@ def match_expression(terms: Sequence[_Term]) -> str:
         run = term.tokens[0]
         if len(run) == 1:
             parts.append(_quote([run]) + "*")
-        elif len(run) == 2:
-            parts.append(_quote([run]))
         else:
-            parts.append(f"({_quote(_grams(run)[:-1])} OR {_quote([run])})")
+            # The phrase of its bigrams. A jieba word of the run can only be in a text that
+            # holds the run itself, so `OR "run"` would find nothing more (and costs ~25%).
+            parts.append(_quote(_grams(run)[:-1]))
     return " AND ".join(parts)
 
 
@@ -434,14 +450,23 @@ def snippet(hit: Hit, terms: Sequence[_Term], width: int = SNIPPET_CHARS) -> str
 # ------------------------------------------------------------------ bitmaps
 
 
+_ONE = ord("1")
+
+
 def _to_bits(ids: Iterable[int]) -> int:
-    ids = list(ids)
+    """The bitmap of some doc ids (C loops only: one '0'/'1' character a doc, read as a
+    base-2 integer, which CPython converts in linear time)."""
+    ids = ids if isinstance(ids, list) else list(ids)
     if not ids:
         return 0
-    buf = bytearray(max(ids) // 8 + 1)
-    for i in ids:
-        buf[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buf, "little")
+    digits = bytearray(b"0") * (ids[-1] + 1)  # FTS5 gives ascending ids: no max() pass
+    try:
+        deque(map(operator.setitem, repeat(digits), ids, repeat(_ONE)), maxlen=0)
+    except IndexError:  # not ascending after all
+        digits = bytearray(b"0") * (max(ids) + 1)
+        deque(map(operator.setitem, repeat(digits), ids, repeat(_ONE)), maxlen=0)
+    digits.reverse()
+    return int(digits, 2)
 
 
 _BYTE_BITS = [tuple(j for j in range(8) if b >> j & 1) for b in range(256)]
@@ -498,28 +523,91 @@ class _State:
 
 @dataclass
 class _Match:
-    """The docs matching one FTS expression: scores (0.0 unless ranked), their bitmap, and
-    the matches in each sort order (made when first asked)."""
+    """The docs matching one FTS expression: their bitmap, their relevance tiers (made when
+    first asked: (score, bitmap) best first, disjoint, together the matches) and the matches
+    in each sort order (made when first asked)."""
 
-    scores: dict[int, float]
     bits: int
-    ranked: bool
+    size: int
+    tiers: list[tuple[float, int]] | None = None
     orders: dict[str, list[int]] = field(default_factory=dict)
     uses: int = 1
 
+    def score(self, doc: int) -> float:
+        for score, bits in self.tiers or ():
+            if bits >> doc & 1:
+                return score
+        return 0.0
+
     def order(self, state: _State, sort: str) -> list[int]:
-        """The matching docs in `sort` order (relevance: bm25, then newest)."""
+        """The matching docs in `sort` order (relevance: the tiers, each newest first)."""
         found = self.orders.get(sort)
         if found is None:
-            rank = state.rank
-            scores = self.scores
             if sort == "relevance":
-                found = sorted(scores, key=lambda d: (-scores[d], rank.get(d, 0), d))
+                found = []
+                for _score, bits in self.tiers or [(0.0, self.bits)]:
+                    n = bits.bit_count()
+                    found += _in_order(state, state.newest, state.rank, bits, n, 0, n)
             else:
-                ranks = state.title_rank if sort == "title" else rank
-                found = sorted(scores, key=lambda d: (ranks.get(d, 0), d))
+                order, ranks = _sort_order(state, sort)
+                found = _in_order(state, order, ranks, self.bits, self.size, 0, self.size)
             self.orders[sort] = found
         return found
+
+
+@dataclass
+class _Side:
+    """The head queries of a search, run in a helper thread (result None if they failed)."""
+
+    thread: threading.Thread | None = None
+    result: tuple[int, int] | None = None
+
+
+def _tiers(bits: int, title: int, keywords: int) -> list[tuple[float, int]]:
+    """The matches `bits` by relevance score (see WEIGHTS), best first, empty tiers left out,
+    from the docs whose title and whose keywords match."""
+    w_title, w_keywords, w_any = WEIGHTS
+    title &= bits
+    keywords &= bits
+    tiers = [
+        (w_any + w_title + w_keywords, title & keywords),
+        (w_any + w_title, title & ~keywords),
+        (w_any + w_keywords, keywords & ~title),
+        (w_any, bits & ~(title | keywords)),
+    ]
+    return [(score, b) for score, b in tiers if b]
+
+
+def _sort_order(state: _State, sort: str) -> tuple[list[int], dict[int, int]]:
+    if sort == "title":
+        return state.title, state.title_rank
+    return state.newest, state.rank
+
+
+def _in_order(
+    state: _State,
+    order: list[int],
+    ranks: dict[int, int],
+    bits: int,
+    count: int,
+    offset: int,
+    n: int,
+) -> list[int]:
+    """The docs of a bitmap (of `count` docs) in `order`, from the offset-th, at most n."""
+    if offset >= count or n <= 0:
+        return []
+    if bits == state.all:
+        return order[offset : offset + n]
+    # Walking `order` until offset + n members are found takes about (offset + n) * len(order)
+    # / count steps; sorting the members, about count (and len(order) / 8 bytes to read).
+    want = offset + n
+    if want * len(order) <= count * (2 * count + len(order) // 8):
+        return _scan(order, bits, offset, n)
+    members = _members(bits)
+    if want < len(members) // 4:
+        return heapq.nsmallest(want, members, key=lambda d: ranks.get(d, 0))[offset:]
+    members.sort(key=lambda d: ranks.get(d, 0))
+    return members[offset:want]
 
 
 def _sort_counts(facet: str, counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -572,6 +660,7 @@ class SearchIndex:
         self._state: _State | None = None
         self._building = False
         self._pending: list[Mapping[str, list[ox.Triple]]] = []
+        self._side: sqlite3.Connection | None = None  # for the head queries (_tiers)
         self._init_schema()
 
     # -- connection and schema
@@ -588,6 +677,8 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._side is not None:
+                self._side.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -602,8 +693,19 @@ class SearchIndex:
             try:
                 c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 row = c.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if row is None or row[0] != SCHEMA_VERSION:
-                    for table in ("docs", "fts", "bits"):
+                if row is not None and row[0] == "1":
+                    # version 1 had no head table: make it from the indexed text
+                    c.execute("DROP TABLE IF EXISTS head")
+                    _create_head(c, "")
+                    c.execute(
+                        "INSERT INTO head (rowid, title, keywords) "
+                        "SELECT rowid, title, keywords FROM fts"
+                    )
+                    c.execute("INSERT INTO head (head) VALUES ('optimize')")
+                    c.execute("UPDATE meta SET value = ? WHERE key='schema'", (SCHEMA_VERSION,))
+                    self._bump(c)
+                elif row is None or row[0] != SCHEMA_VERSION:
+                    for table in TABLES:
                         c.execute(f"DROP TABLE IF EXISTS {table}")
                     _create_tables(c, "")
                     c.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -686,8 +788,8 @@ class SearchIndex:
         token = uuid.uuid4().hex[:8]
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for table in ("docs_new", "fts_new", "bits_new"):
-                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for table in TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}_new")
             _create_tables(conn, "_new", token)
             conn.execute("COMMIT")
             values: dict[tuple[str, str], list[int]] = {}
@@ -705,10 +807,15 @@ class SearchIndex:
                     )
                     doc = cur.lastrowid
                     doc_of[hit.record] = doc_of[hit.dataset] = doc
+                    fts = _fts_row(hit)
                     conn.execute(
                         "INSERT INTO fts_new (rowid, title, keywords, description) "
                         "VALUES (?, ?, ?, ?)",
-                        (doc, *_fts_row(hit)),
+                        (doc, *fts),
+                    )
+                    conn.execute(
+                        "INSERT INTO head_new (rowid, title, keywords) VALUES (?, ?, ?)",
+                        (doc, *fts[:2]),
                     )
                     for facet in (*FACETS, KIND):
                         for v in hit.facet_values(facet):
@@ -729,6 +836,7 @@ class SearchIndex:
                             removed.add(doc)
                             conn.execute("DELETE FROM docs_new WHERE id = ?", (doc,))
                             conn.execute("DELETE FROM fts_new WHERE rowid = ?", (doc,))
+                            conn.execute("DELETE FROM head_new WHERE rowid = ?", (doc,))
                 batch.append(hit)
                 pending.update(keys)
                 if len(batch) >= _BUILD_BATCH:
@@ -746,7 +854,8 @@ class SearchIndex:
                 ),
             )
             conn.execute("INSERT INTO fts_new (fts_new) VALUES ('optimize')")
-            for table in ("docs", "fts", "bits"):
+            conn.execute("INSERT INTO head_new (head_new) VALUES ('optimize')")
+            for table in TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
                 conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
             self._bump(conn)
@@ -818,6 +927,7 @@ class SearchIndex:
                         cleared.setdefault((facet, v), set()).add(doc)
                 c.execute("DELETE FROM docs WHERE id = ?", (doc,))
                 c.execute("DELETE FROM fts WHERE rowid = ?", (doc,))
+                c.execute("DELETE FROM head WHERE rowid = ?", (doc,))
                 return doc
 
             for record in gone:
@@ -836,6 +946,9 @@ class SearchIndex:
                 c.execute(
                     "INSERT INTO fts (rowid, title, keywords, description) VALUES (?, ?, ?, ?)",
                     (doc, *fts),
+                )
+                c.execute(
+                    "INSERT INTO head (rowid, title, keywords) VALUES (?, ?, ?)", (doc, *fts[:2])
                 )
                 for facet in (*FACETS, KIND):
                     for v in hit.facet_values(facet):
@@ -930,13 +1043,11 @@ class SearchIndex:
             c.execute("BEGIN")
             try:
                 state = self._current()
-                scores: dict[int, float] | None = None
                 match: _Match | None = None
                 matched = state.all
                 if expr:
                     match = self._matches(state, expr, ranked=sort == "relevance")
-                    scores = match.scores
-                    matched = match.bits & state.all
+                    matched = match.bits
                 active = self._filter_bits(state, filters)
                 selected = matched
                 for bits in active.values():
@@ -944,6 +1055,11 @@ class SearchIndex:
                 total = selected.bit_count()
                 ids = self._page(state, selected, total, match, sort, offset, per_page)
                 hits = self._hits(ids)
+                scores = (
+                    [match.score(d) if sort == "relevance" else 0.0 for d, _h in hits]
+                    if match is not None
+                    else None
+                )
                 counts: dict[str, list[tuple[str, int]]] = {}
                 if facets:
                     for facet in FACETS:
@@ -951,48 +1067,81 @@ class SearchIndex:
                         counts[facet] = self._counts(state, facet, base, active, filters)
             finally:
                 c.execute("COMMIT")
-        for doc, hit in hits:
+        for i, (_doc, hit) in enumerate(hits):
             hit.snippet = snippet(hit, terms)
-            if scores is not None:  # bm25 when sorted by relevance, else 0.0 as unranked
-                hit.score = scores.get(doc, 0.0) if sort == "relevance" else 0.0
+            if scores is not None:  # the relevance score when sorted by it, else 0.0
+                hit.score = scores[i]
         pages = math.ceil(total / per_page)
         return SearchResult(total, [h for _d, h in hits], counts, page, per_page, pages)
 
     def _matches(self, state: _State, expr: str, ranked: bool) -> _Match:
         """The docs matching `expr`, from the generation's cache when there (call with the
-        lock held)."""
+        lock held); with their relevance tiers if `ranked`.
+
+        A first search ranked by relevance runs its two head queries on a second connection
+        in a helper thread while this one runs the main query: SQLite lets go of the GIL
+        while it works, so on a machine with a free core the three scans overlap."""
         cache = state.matches
-        found = cache.get(expr)
-        if found is not None and (found.ranked or not ranked):
+        match = cache.get(expr)
+        side: _Side | None = None
+        if ranked and (match is None or match.tiers is None):
+            side = self._side_tiers(expr)
+        if match is not None:
             cache.move_to_end(expr)
-            found.uses += 1
-            return found
-        scores = self._match(expr, ranked)
-        match = _Match(scores, _to_bits(scores), ranked)
-        if found is not None:
-            state.matched_ids -= len(found.scores)
-            del cache[expr]
-        if len(scores) <= MATCH_CACHE_IDS:
-            cache[expr] = match
-            state.matched_ids += len(scores)
-            while len(cache) > MATCH_CACHE_QUERIES or state.matched_ids > MATCH_CACHE_IDS:
-                _expr, old = cache.popitem(last=False)
-                state.matched_ids -= len(old.scores)
+            match.uses += 1
+        else:
+            bits = self._match(self._conn, "fts", expr) & state.all
+            match = _Match(bits, bits.bit_count())
+            if match.size <= MATCH_CACHE_IDS:
+                cache[expr] = match
+                state.matched_ids += match.size
+                while len(cache) > MATCH_CACHE_QUERIES or state.matched_ids > MATCH_CACHE_IDS:
+                    _expr, old = cache.popitem(last=False)
+                    state.matched_ids -= old.size
+        if side is not None and side.thread is not None:
+            side.thread.join()
+            found = side.result
+            if found is None:  # the helper failed: ask here
+                found = self._head_bits(self._conn, expr)
+            match.tiers = _tiers(match.bits, *found)
         return match
 
-    def _match(self, expr: str, ranked: bool) -> dict[int, float]:
-        """Doc id -> bm25 score (0.0 unless ranked: bm25 costs ~2.5 µs a row)."""
+    def _side_tiers(self, expr: str) -> _Side:
+        """Start the head queries of `expr` in a helper thread (call with the lock held)."""
+        if self._side is None:
+            self._side = self._connect()
+        conn = self._side
+        side = _Side()
+
+        def run() -> None:
+            try:
+                side.result = self._head_bits(conn, expr)
+            except Exception:  # noqa: BLE001 - answered on the main connection instead
+                log.warning("search helper failed", exc_info=True)
+
+        side.thread = threading.Thread(target=run, name="hdcat-search-head", daemon=True)
+        side.thread.start()
+        return side
+
+    def _head_bits(self, conn: sqlite3.Connection, expr: str) -> tuple[int, int]:
+        """The docs whose title, and whose keywords, match every term of `expr`."""
+        return (
+            self._match(conn, "head", "{title} : (" + expr + ")"),
+            self._match(conn, "head", "{keywords} : (" + expr + ")"),
+        )
+
+    @staticmethod
+    def _match(conn: sqlite3.Connection, table: str, expr: str) -> int:
+        """The bitmap of the docs of an FTS5 table matching `expr`: the ids come back as one
+        JSON array, not a row each."""
         try:
-            if ranked:
-                sql = "SELECT rowid, -bm25(fts, ?, ?, ?) FROM fts WHERE fts MATCH ?"
-                rows = self._conn.execute(sql, (*WEIGHTS, expr)).fetchall()
-            else:
-                sql = "SELECT rowid, 0.0 FROM fts WHERE fts MATCH ?"
-                rows = self._conn.execute(sql, (expr,)).fetchall()
+            row = conn.execute(
+                f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?", (expr,)
+            ).fetchone()
         except sqlite3.OperationalError:  # never expected: every token is quoted
             log.warning("FTS5 refused %r", expr, exc_info=True)
-            return {}
-        return dict(rows)
+            return 0
+        return _to_bits(json.loads(row[0])) if row and row[0] else 0
 
     @staticmethod
     def _filter_bits(state: _State, filters: Mapping[str, Sequence[str]] | None) -> dict[str, int]:
@@ -1050,36 +1199,31 @@ class SearchIndex:
     ) -> list[int]:
         if offset >= total:
             return []
-        want = offset + per_page
         if match is not None and (sort in match.orders or match.uses > 1):
             # a query asked again (another page, sort or filter): its matches in this order,
             # sorted once, then the filters
             order = match.order(state, sort)
             if selected == match.bits:
-                return order[offset:want]
+                return order[offset : offset + per_page]
             return _scan(order, selected, offset, per_page)
         # first use: no full sort for one page
-        rank = state.rank
-        scores = match.scores if match is not None else None
-        if scores is not None:  # the matches, fewer than the docs: filter them
-            data = selected.to_bytes((state.all.bit_length() + 7) // 8, "little")
-            size = len(data)
-            members = [d for d in scores if d >> 3 < size and data[d >> 3] >> (d & 7) & 1]
-        if sort == "relevance" and scores is not None:
-            ranked = [(-scores[d], rank.get(d, 0), d) for d in members]
-            if want < len(ranked) // 2:
-                return [t[2] for t in heapq.nsmallest(want, ranked)[offset:]]
-            ranked.sort()
-            return [t[2] for t in ranked[offset:want]]
-        order, ranks = (state.title, state.title_rank) if sort == "title" else (state.newest, rank)
-        if total * 8 < len(order):
-            if scores is None:
-                members = _members(selected)
-            members.sort(key=lambda d: ranks.get(d, 0))
-            return members[offset:want]
-        if selected == state.all:
-            return order[offset:want]
-        return _scan(order, selected, offset, per_page)
+        if sort == "relevance" and match is not None and match.tiers is not None:
+            out: list[int] = []
+            for _score, tier in match.tiers:
+                part = tier & selected
+                n = part.bit_count()
+                if offset >= n:
+                    offset -= n
+                    continue
+                out += _in_order(
+                    state, state.newest, state.rank, part, n, offset, per_page - len(out)
+                )
+                offset = 0
+                if len(out) >= per_page:
+                    break
+            return out
+        order, ranks = _sort_order(state, sort)
+        return _in_order(state, order, ranks, selected, total, offset, per_page)
 
     def _hits(self, ids: list[int]) -> list[tuple[int, Hit]]:
         if not ids:
@@ -1088,6 +1232,15 @@ class SearchIndex:
         rows = self._conn.execute(f"SELECT id, data FROM docs WHERE id IN ({marks})", ids)
         by_id = {doc: _load_hit(data) for doc, data in rows}
         return [(d, by_id[d]) for d in ids if d in by_id]
+
+
+TABLES = ("docs", "fts", "head", "bits")
+
+
+def _create_head(conn: sqlite3.Connection, suffix: str) -> None:
+    conn.execute(
+        f"CREATE VIRTUAL TABLE head{suffix} USING fts5(title, keywords, tokenize = 'unicode61')"
+    )
 
 
 def _create_tables(conn: sqlite3.Connection, suffix: str, token: str | None = None) -> None:
@@ -1105,6 +1258,7 @@ def _create_tables(conn: sqlite3.Connection, suffix: str, token: str | None = No
         f"CREATE VIRTUAL TABLE fts{suffix} USING fts5(title, keywords, description, "
         "tokenize = 'unicode61')"
     )
+    _create_head(conn, suffix)
     conn.execute(
         f"CREATE TABLE bits{suffix} (facet TEXT NOT NULL, value TEXT NOT NULL, "
         "data BLOB NOT NULL, PRIMARY KEY (facet, value)) WITHOUT ROWID"

@@ -28,6 +28,15 @@ with a total deadline (``RemoteStore.open_query``): the connection is closed at 
 and the server's own timeout (Oxigraph ``--timeout-s``) stops the evaluation. An in-memory
 embedded store (tests, demos) cannot be opened by another process: there the deadline is only
 checked between results.
+
+Graph lookups. A query that only reads the triples of one named graph given by IRI (the
+``CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <record> { ?s ?p ?o } }`` an integrator runs for each
+record; :func:`graph_lookup` says which) costs one index range of that graph. On an embedded
+on-disk store it is answered in the request thread from the server's own store, sparing the
+worker round trip (on a busy machine, the wait for two processes to be scheduled is most of
+such a query's cost), with its own guard: at most ``INLINE_MAX_ROWS`` rows read and
+``INLINE_TIMEOUT`` seconds, and at most N at once (a free slot is never waited for); past any
+of these it goes to a worker like every other query.
 """
 
 from __future__ import annotations
@@ -67,7 +76,6 @@ from hdcat.store import (
     StoreError,
     _tokens,
     parse_accept,
-    query_form,
 )
 from service import i18n
 from service.urls import local_path
@@ -285,12 +293,20 @@ def check_query(sparql: str) -> None:
 
     Keywords are found with the tokenizer of hdcat.store, which skips strings, IRIs and
     comments, on the text as written and with codepoint escapes applied."""
-    texts = [sparql]
+    _checked(sparql)
+
+
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def _checked(sparql: str) -> tuple[list[tuple[str, str, int]], str | None]:
+    """:func:`check_query`, tokenizing once: the tokens of the text as written and the
+    query form (as ``hdcat.store.query_form`` of the unescaped text gives it)."""
+    toks = _tokens(sparql)
     unescaped = _unescape_codepoints(sparql)
-    if unescaped != sparql:
-        texts.append(unescaped)
-    for text in texts:
-        for kind, token, _ in _tokens(text):
+    both = [toks] if unescaped == sparql else [toks, _tokens(unescaped)]
+    for tokens in both:
+        for kind, token, _ in tokens:
             if kind != "word":
                 continue
             word = token.upper()
@@ -299,6 +315,9 @@ def check_query(sparql: str) -> None:
                                    "not allowed")
             if word == "SERVICE":
                 raise Refused(400, "federated queries (SERVICE) are not allowed")
+    form = next((t.upper() for kind, t, _ in both[-1] if kind == "word" and t.upper() in _FORMS),
+                None)
+    return toks, form
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -433,25 +452,112 @@ def render(result: Any, results_fmt: str | None, graph_fmt: str | None, limit: i
             raise NotAcceptable("ASK")
         body = result.serialize(format=_BOOLEAN_FORMATS[results_fmt])
         return Rendered(body, RESULT_FORMATS[results_fmt][0], False, 1, "ask")
+    variables = _variables(result, results_fmt, graph_fmt)
+    rows = list(itertools.islice(result, limit + 1))
+    return _render_rows(variables, rows, results_fmt, graph_fmt, limit)
+
+
+def _variables(result: Any, results_fmt: str | None, graph_fmt: str | None) -> list[str] | None:
+    """The variable names of solutions (None for triples); NotAcceptable without a format."""
     variables = getattr(result, "variables", None)
     if variables is not None:
         if results_fmt is None:
             raise NotAcceptable("SELECT")
-        names = [v.value for v in variables]
-        rows = list(itertools.islice(result, limit + 1))
-        truncated = len(rows) > limit
-        del rows[limit:]
-        body = serialize_solutions(names, rows, results_fmt)
-        return Rendered(body, RESULT_FORMATS[results_fmt][0], truncated, len(rows), "select")
+        return [v.value for v in variables]
     if graph_fmt is None:
         raise NotAcceptable("CONSTRUCT")
-    triples = list(itertools.islice(result, limit + 1))
-    truncated = len(triples) > limit
-    del triples[limit:]
+    return None
+
+
+def _render_rows(variables: list[str] | None, rows: list[Any], results_fmt: str | None,
+                 graph_fmt: str | None, limit: int) -> Rendered:
+    """Serialise rows (solutions if there are variables, else triples), at most ``limit``."""
+    truncated = len(rows) > limit
+    del rows[limit:]
+    if variables is not None:
+        assert results_fmt is not None
+        body = serialize_solutions(variables, rows, results_fmt)
+        return Rendered(body, RESULT_FORMATS[results_fmt][0], truncated, len(rows), "select")
+    assert graph_fmt is not None
     fmt = GRAPH_FORMATS[graph_fmt]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return Rendered(body, fmt.media_type, truncated, len(triples), "graph")
+    body = ox.serialize(rows, format=fmt, prefixes=prefixes)
+    return Rendered(body, fmt.media_type, truncated, len(rows), "graph")
+
+
+# --------------------------------------------------------------------------- graph lookups
+
+
+def graph_lookup(sparql: str, tokens: list[tuple[str, str, int]] | None = None) -> bool:
+    """Whether a query only reads the triples of one named graph given by IRI: an optional
+    prologue (PREFIX, BASE), then ``CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <g> { ?s ?p ?o } }``
+    or ``SELECT [DISTINCT|REDUCED] (* | ?vars) WHERE { GRAPH <g> { ?s ?p ?o } }``, nothing
+    else (no FROM, no modifiers; ``WHERE`` and the final ``.`` optional).
+
+    Its cost is bounded by the size of that graph (one index range, read lazily), so the
+    endpoint answers it in the request thread (see :func:`_answer_inline`). ``tokens``: those
+    of ``_tokens(sparql)`` if already made."""
+    if "\\" in sparql:  # codepoint escapes: leave them to the general path
+        return False
+    toks = [(kind, text.upper() if kind == "word" else text)
+            for kind, text, _ in (tokens if tokens is not None else _tokens(sparql))]
+    toks.append(("end", ""))
+    i = 0
+    while toks[i] in (("word", "PREFIX"), ("word", "BASE")):
+        if toks[i][1] == "BASE" and toks[i + 1][0] == "iri":
+            i += 2
+        elif toks[i + 1][0] == "word" and toks[i + 1][1].endswith(":") and toks[i + 2][0] == "iri":
+            i += 3
+        else:
+            return False
+    form = toks[i]
+    i += 1
+    projected: set[str] | None = None  # None: all
+    template: list[str] | None = None
+    if form == ("word", "CONSTRUCT"):
+        template, i = _triple_pattern(toks, i)
+        if template is None:
+            return False
+    elif form == ("word", "SELECT"):
+        if toks[i] in (("word", "DISTINCT"), ("word", "REDUCED")):
+            i += 1
+        if toks[i] == ("other", "*"):
+            i += 1
+        else:
+            projected = set()
+            while toks[i][0] == "var":
+                projected.add(toks[i][1][1:])
+                i += 1
+            if not projected:
+                return False
+    else:
+        return False
+    if toks[i] == ("word", "WHERE"):
+        i += 1
+    if toks[i : i + 2] != [("other", "{"), ("word", "GRAPH")]:
+        return False
+    kind, name = toks[i + 2]
+    if not (kind == "iri" or (kind == "word" and ":" in name)):
+        return False
+    pattern, i = _triple_pattern(toks, i + 3)
+    if pattern is None or toks[i:] != [("other", "}"), ("end", "")]:
+        return False
+    if template is not None:
+        return template == pattern
+    return projected is None or projected <= {v[1:] for v in pattern}
+
+
+def _triple_pattern(toks: list[tuple[str, str]], i: int) -> tuple[list[str] | None, int]:
+    """``{ ?a ?b ?c [.] }`` at toks[i]: its three variables and the index after it."""
+    names = toks[i + 1 : i + 4]
+    if toks[i] != ("other", "{") or len(names) < 3 or any(k != "var" for k, _ in names):
+        return None, i
+    i += 4
+    if toks[i] == ("other", "."):
+        i += 1
+    if toks[i] != ("other", "}"):
+        return None, i
+    return [text for _, text in names], i + 1
 
 
 # --------------------------------------------------------------------------- execution
@@ -470,6 +576,33 @@ class Job:
     results_fmt: str | None
     graph_fmt: str | None
     limit: int
+    inline: bool = False  # a graph lookup (graph_lookup): answered in the request thread
+    form: str | None = None  # SELECT, CONSTRUCT, ASK, DESCRIBE
+
+
+# Inline answers (graph lookups on an embedded on-disk store): at most this many rows or
+# triples, and this many seconds, else the query goes to a worker process like any other.
+INLINE_MAX_ROWS = 1_000
+INLINE_TIMEOUT = 0.5
+
+
+def _answer_inline(store: Store, job: Job, timeout: float) -> Rendered | None:
+    """Answer a graph lookup in this thread, on the server's own store: no worker round trip
+    (two process wake-ups, which is what a small query waits for on a busy machine). None when
+    it turns out too big or too slow for that: the caller gives it to a worker. Errors (a
+    malformed query, an unacceptable format) are raised as the worker path raises them."""
+    cap = min(job.limit, INLINE_MAX_ROWS)
+    try:
+        with store.open_query(
+            job.sparql, union_default_graph=True, timeout=min(timeout, INLINE_TIMEOUT)
+        ) as result:
+            variables = _variables(result, job.results_fmt, job.graph_fmt)
+            rows = list(itertools.islice(result, cap + 1))
+    except QueryTimeoutError:
+        return None
+    if len(rows) > cap and cap < job.limit:
+        return None
+    return _render_rows(variables, rows, job.results_fmt, job.graph_fmt, job.limit)
 
 
 def _answer(store: Store, job: Job, timeout: float | None) -> tuple:
@@ -508,13 +641,18 @@ def _worker_main(
     conn: multiprocessing.connection.Connection, path: str, generation: int | None = None
 ) -> None:
     """A query worker: answers jobs ``(generation, Job)`` on a read-only store, re-opened
-    when the writer's generation changes. Exits when the parent closes the connection."""
+    when the writer's generation changes. Says ``("ready",)`` once started (so that a query's
+    time does not count the start). Exits when the parent closes the connection."""
     store: EmbeddedStore | None = None
     if generation is not None:
         try:
             store = EmbeddedStore(Path(path), read_only=True)
         except StoreError:
             store = None
+    try:
+        conn.send(("ready",))
+    except (OSError, ValueError):
+        return
     while True:
         try:
             generation_asked, job = conn.recv()
@@ -570,6 +708,16 @@ class _Worker:
         finally:
             theirs.close()
         self.conn = multiprocessing.connection.Connection(mine.detach())
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until the worker has started (imports done, store open)."""
+        if not self.ready:
+            try:
+                self.ready = self.conn.poll(timeout) and self.conn.recv() == ("ready",)
+            except (EOFError, OSError):
+                return False
+        return self.ready
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -690,6 +838,9 @@ class ProcessExecutor(Executor):
             self._starting += 1
         try:
             worker = self._spawn()
+            if not worker.wait_ready(STARTUP_WAIT):
+                worker.kill()
+                raise StoreError("the query worker did not start")
         except Exception:
             log.exception("cannot start a SPARQL worker")
             with self._cond:
@@ -706,6 +857,8 @@ class ProcessExecutor(Executor):
         healthy = False
         try:
             try:
+                if not worker.wait_ready(STARTUP_WAIT):
+                    raise StoreError("the query worker did not start")
                 worker.conn.send((self.store.generation, job))
                 if not worker.conn.poll(timeout):
                     self.killed += 1
@@ -738,6 +891,25 @@ class Endpoint:
         self._executor: Executor | None = None
         self._lock = threading.Lock()
         self._stats: tuple[float, dict[str, Any]] | None = None
+        self._inline: threading.BoundedSemaphore | None = None
+        self.inline_answers = 0  # graph lookups answered in the request thread
+
+    def run(self, job: Job, timeout: float) -> Rendered:
+        """Run a checked job: a graph lookup in this thread when the store is an embedded
+        on-disk one and one of the `size` inline slots is free (never waiting for one), all
+        else (and an inline answer that turned out too big or slow) in a worker."""
+        executor = self.executor
+        slots = self._inline
+        if job.inline and isinstance(executor, ProcessExecutor) and slots is not None \
+                and slots.acquire(blocking=False):
+            try:
+                out = _answer_inline(executor.store, job, timeout)
+            finally:
+                slots.release()
+            if out is not None:
+                self.inline_answers += 1
+                return out
+        return executor.run(job, timeout)
 
     @property
     def executor(self) -> Executor:
@@ -752,6 +924,7 @@ class Endpoint:
                     pool = ProcessExecutor(store, size, wait)
                     pool.warm()
                     self._executor = pool
+                    self._inline = threading.BoundedSemaphore(size)
                 else:
                     self._executor = ThreadExecutor(store, size, wait)
                 _open_endpoints.add(self)
@@ -857,7 +1030,7 @@ def execute(job: Job) -> Rendered:
     """Run a checked job through the app's executor (raises the errors mapped by
     :func:`_error_response`)."""
     timeout = float(_settings().query_timeout)
-    return endpoint_state().executor.run(job, timeout)
+    return endpoint_state().run(job, timeout)
 
 
 def _error_response(e: Exception) -> Response:
@@ -924,8 +1097,8 @@ def _read_query() -> tuple[str | None, Any]:
 
 
 def _job(query: str, results_fmt: str | None, graph_fmt: str | None, limit: int) -> Job:
-    check_query(query)
-    return Job(query, results_fmt, graph_fmt, limit)
+    tokens, form = _checked(query)
+    return Job(query, results_fmt, graph_fmt, limit, graph_lookup(query, tokens), form)
 
 
 # --------------------------------------------------------------------------- views
@@ -969,8 +1142,8 @@ def _sparql() -> Response:
     else:
         results_fmt = _pick(accepted, _RESULT_MEDIA, "json", "tsv")
         graph_fmt = _pick(accepted, _GRAPH_MEDIA, "ttl", "ttl")
-    form = query_form(_unescape_codepoints(query))
     job = _job(query, results_fmt, graph_fmt, int(_settings().result_limit))
+    form = job.form
     if form in ("SELECT", "ASK") and results_fmt is None:
         raise NotAcceptable(form)
     if form in ("CONSTRUCT", "DESCRIBE") and graph_fmt is None:

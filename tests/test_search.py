@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from hdcat.catalog import Catalog
 from hdcat.config import Settings
-from hdcat.search import FACETS, Hit, SearchIndex, fields, parse_query
+from hdcat.search import FACETS, Hit, SearchIndex, _to_bits, fields, parse_query
 from hdcat.store import EmbeddedStore
 
 HERE = Path(__file__).parent
@@ -250,6 +251,76 @@ def test_title_matches_rank_first(index: SearchIndex, truth: dict, q: str) -> No
     assert in_title == sorted(in_title, reverse=True)
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+def _ranked_hits() -> list[Hit]:
+    """Hits holding asthma / 哮喘 in their title, keywords and description in every way, the
+    older ones the more relevant."""
+
+    def hit(i: int, year: int, title: bool, keyword: bool) -> Hit:
+        return Hit(
+            f"{BASE}/dataset/r{i}",
+            f"{BASE}/record/r{i}",
+            {"en": "Asthma cohort" if title else "Cohort", "zh": "哮喘队列" if title else "队列"},
+            {"en": "Children with asthma.", "zh": "哮喘儿童。"},
+            ["asthma", "哮喘"] if keyword else ["cohort"],
+            None, f"{year}-01-01", None, year,
+        )  # fmt: skip
+
+    return [
+        hit(1, 2026, False, False),  # description only: 1
+        hit(2, 2025, False, True),  # keywords: 5
+        hit(3, 2024, True, False),  # title: 11
+        hit(4, 2019, True, True),  # title and keywords: 15
+        hit(5, 2020, True, False),  # title, older than r3
+        Hit(f"{BASE}/dataset/r6", f"{BASE}/record/r6", {"en": "Other"}, {"en": "x"}, [],
+            None, "2027-01-01", None, 2027),  # fmt: skip
+    ]
+
+
+@pytest.mark.parametrize("q", ["asthma", "哮喘", "ASTHMA 哮喘"])
+def test_relevance_tiers(tmp_path: Path, q: str) -> None:
+    """Relevance: all terms in the title (+10) and in the keywords (+4) beyond a match
+    anywhere (1); equal scores newest first. The same on a first search and asked again."""
+    index = SearchIndex(tmp_path / "s.sqlite")
+    index.rebuild_hits(_ranked_hits())
+    expected = [f"{BASE}/dataset/r{i}" for i in (4, 3, 5, 2, 1)]
+    for _ in range(2):
+        r = index.search(q, per_page=10)
+        assert [h.dataset for h in r.hits] == expected
+        assert [h.score for h in r.hits] == [15.0, 11.0, 11.0, 5.0, 1.0]
+        pages = [h.dataset for p in (1, 2, 3) for h in index.search(q, page=p, per_page=2).hits]
+        assert pages == expected
+    r = index.search(q, filters={"year": ["2024", "2025", "2026"]}, per_page=2, page=2)
+    assert [h.dataset for h in r.hits] == [f"{BASE}/dataset/r1"] and r.total == 3
+    assert [h.score for h in index.search(q, sort="newest").hits] == [0.0] * 5
+    index.close()
+
+
+def test_index_of_schema_1_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Version 1 had no head table: it is made from the indexed text, nothing re-indexed."""
+    path = tmp_path / "s.sqlite"
+    index = SearchIndex(path)
+    index.rebuild_hits(_ranked_hits())
+    expected = [h.dataset for h in index.search("asthma").hits]
+    index.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE head")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+    index = SearchIndex(path)
+    assert index.count() == 6
+    assert [h.dataset for h in index.search("asthma").hits] == expected
+    assert [h.score for h in index.search("哮喘").hits] == [15.0, 11.0, 11.0, 5.0, 1.0]
+    index.close()
+
+
+def test_bitmaps_of_ids() -> None:
+    assert _to_bits([]) == 0 and _to_bits([0]) == 1
+    assert _to_bits([1, 3]) == _to_bits([3, 1]) == _to_bits(iter([3, 1, 3])) == 0b1010
+    big = [5, 100_000, 77]
+    assert _to_bits(big) == (1 << 5) | (1 << 100_000) | (1 << 77)
 
 
 def test_snippet_is_escaped_and_marked(tmp_path: Path) -> None:

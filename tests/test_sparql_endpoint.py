@@ -27,8 +27,9 @@ from rdflib.namespace import RDF
 from hdcat.catalog import Catalog
 from hdcat.config import Settings
 from hdcat.store import EmbeddedStore, RemoteStore, Store
+from service import sparql as sparql_module
 from service.app import create_app
-from service.sparql import check_query, endpoint_state
+from service.sparql import check_query, endpoint_state, graph_lookup
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "record-valid.ttl"
@@ -37,6 +38,7 @@ REC = "https://hdcat.example.org/record/dm-complications-2020"
 DCAT = "http://www.w3.org/ns/dcat#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
+TRUNCATED = "X-Hdcat-Truncated"
 
 Q_DATASETS = f"SELECT ?d WHERE {{ ?d a <{DCAT}Dataset> }}"
 Q_CONSTRUCT = f"CONSTRUCT {{ ?d ?p ?o }} WHERE {{ ?d a <{DCAT}Dataset> ; ?p ?o }}"
@@ -368,6 +370,114 @@ def test_check_query_unit() -> None:
     for bad in ("INSERT DATA {}", "SERVICE", "select * { ?s ?p ?o } ; load <x>"):
         with pytest.raises(Exception):  # noqa: B017,PT011 - Refused
             check_query(bad)
+
+
+# ---------------------------------------------------------------- graph lookups
+
+
+@pytest.mark.parametrize("query", [
+    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"PREFIX rec: <https://hdcat.example.org/record/>\nBASE <{REC}>\n"
+    "construct { ?s ?p ?o . } { graph rec:dm-complications-2020 { ?s ?p ?o . } } # done",
+    f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+])
+def test_graph_lookup_is_recognised(query: str) -> None:
+    assert graph_lookup(query)
+
+
+@pytest.mark.parametrize("query", [
+    f"CONSTRUCT {{ ?s ?p ?x }} WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    f"CONSTRUCT {{ ?s ?p ?o }} FROM <{REC}> WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p ?o }} }} OFFSET 5",
+    f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p ?o }} ?s ?p ?o }}",
+    f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p+ ?o }} }}",
+    f"SELECT ?other {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"ASK {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}",
+    f"DESCRIBE <{DS}>",
+    f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p ?o }} SERVICE <http://x/> {{ ?s ?p ?o }} }}",
+    "SELECT * { GRAPH <urn:\\u0067> { ?s ?p ?o } }",
+    "SELECT * { GRAPH <urn:g> { ?s ?p ?o }",
+    "",
+])
+def test_other_queries_are_no_graph_lookups(query: str) -> None:
+    assert not graph_lookup(query)
+
+
+def _triples(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(body, fmt)}
+
+
+def test_graph_lookups_are_answered_inline(embedded_catalog: Catalog) -> None:
+    """A record's CONSTRUCT is answered in the request thread, the same as by a worker."""
+    app = _app(embedded_catalog)
+    try:
+        c = app.test_client()
+        lookup = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}"
+        # the same triples, asked in a form that is no graph lookup: a worker answers it
+        general = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                   f"FILTER(?g = <{REC}>) }}")
+        state = endpoint_state(app)
+        for fmt_key, fmt in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES)):
+            before = state.inline_answers
+            fast = c.get("/sparql", query_string={"query": lookup, "format": fmt_key})
+            assert fast.status_code == 200 and state.inline_answers == before + 1
+            slow = c.get("/sparql", query_string={"query": general, "format": fmt_key})
+            assert slow.status_code == 200 and state.inline_answers == before + 1
+            assert fast.mimetype == slow.mimetype == fmt.media_type
+            expected = {q.triple for q in embedded_catalog.store.quads()
+                        if q.graph_name == ox.NamedNode(REC)}
+            assert len(expected) > 20
+            assert _triples(fast.data, fmt) == _triples(slow.data, fmt) == expected
+        rows = c.get("/sparql", query_string={
+            "query": f"SELECT ?p ?o {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}", "format": "json"})
+        assert rows.status_code == 200 and state.inline_answers == 3
+        assert len(json.loads(rows.data)["results"]["bindings"]) == len(expected)
+        # the checks still come first, and errors are those of the worker path
+        refused = c.get("/sparql", query_string={
+            "query": f"SELECT * {{ GRAPH <{REC}> {{ ?s ?p ?o }} SERVICE <{DS}> {{ ?s ?p ?o }} }}"})
+        assert refused.status_code == 400
+        not_acceptable = c.get("/sparql", query_string={"query": lookup},
+                               headers={"Accept": "application/sparql-results+json"})
+        assert not_acceptable.status_code == 406
+        assert state.inline_answers == 3
+    finally:
+        endpoint_state(app).close()
+
+
+def test_big_graph_lookups_go_to_a_worker(
+    embedded_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past INLINE_MAX_ROWS an inline answer is dropped and a worker gives the whole one;
+    the result cap and its header hold on both paths."""
+    monkeypatch.setattr(sparql_module, "INLINE_MAX_ROWS", 10)
+    lookup = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{REC}> {{ ?s ?p ?o }} }}"
+    expected = {q.triple for q in embedded_catalog.store.quads()
+                if q.graph_name == ox.NamedNode(REC)}
+    app = _app(embedded_catalog)
+    try:
+        resp = app.test_client().get("/sparql", query_string={"query": lookup, "format": "nt"})
+        assert resp.status_code == 200 and TRUNCATED not in resp.headers
+        assert _triples(resp.data, ox.RdfFormat.N_TRIPLES) == expected
+        assert endpoint_state(app).inline_answers == 0
+    finally:
+        endpoint_state(app).close()
+    for limit, inline in ((5, 1), (len(expected) + 50, 0)):
+        app = _app(_with_settings(embedded_catalog, result_limit=limit))
+        try:
+            resp = app.test_client().get("/sparql",
+                                         query_string={"query": lookup, "format": "nt"})
+            assert resp.status_code == 200
+            triples = _triples(resp.data, ox.RdfFormat.N_TRIPLES)
+            if limit < len(expected):
+                assert resp.headers.get(TRUNCATED) == "true" and len(triples) == limit
+            else:
+                assert TRUNCATED not in resp.headers and triples == expected
+            assert endpoint_state(app).inline_answers == inline
+        finally:
+            endpoint_state(app).close()
 
 
 # ---------------------------------------------------------------- limits

@@ -207,6 +207,8 @@ class DatasetView:
     access_rights: list[Link]
     licences: list[Link]
     rights: list[str]
+    rights_holders: list[Link]
+    usage_note: str | None
     embargo_end: str | None
     embargo_active: bool
     access_procedure: str | None
@@ -859,6 +861,8 @@ def dataset_view(
         access_rights=reader.links(g.iris(ds, DCT + "accessRights")),
         licences=[reader.external(i) for i in g.iris(ds, DCT + "license")],
         rights=rights,
+        rights_holders=reader.links(g.iris(ds, DCT + "rightsHolder")),
+        usage_note=pick(g.objects(ds, HDCAT + "usageNote"), lang),
         embargo_end=embargo_end,
         embargo_active=embargo_active,
         access_procedure=pick(g.objects(ds, HDCAT + "accessProcedure"), lang),

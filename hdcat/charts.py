@@ -2,14 +2,17 @@
 
 Everything is plain HTML/SVG text with every label escaped; no JavaScript, no fonts, no
 outside files. A chart is a `<figure>`: the SVG (role="img", an aria-label that reads out
-every value, a `<title>` per bar) and a table of the same numbers.
+every value, a `<title>` per bar or point), a table of the same numbers and, when given, a
+link to them as CSV (`to_csv` writes it).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -90,13 +93,18 @@ def bar_chart(
     empty_text: str = "—",
     chart_id: str | None = None,
     table_summary: str | None = None,
+    csv_href: str | None = None,
+    csv_label: str = "CSV",
+    beside: bool = False,
 ) -> str:
     """An accessible bar chart as an HTML `<figure>` (SVG + table of the same numbers).
 
     `orientation` "horizontal" (labels left, good for names) or "vertical" (columns, good
     for years). `table` "visible" shows the numbers table under the chart, "hidden" keeps it
     for screen readers only (class visually-hidden), "details" folds it into `<details>`
-    whose summary is `table_summary`.
+    whose summary is `table_summary`. `csv_href` adds a link to the numbers as CSV;
+    `beside` marks the figure (class chart-beside) for a layout with the table beside the
+    chart.
     """
     items = [b if isinstance(b, Bar) else Bar(str(b[0]), int(b[1])) for b in bars]
     chart_id = _a(chart_id or f"chart-{next(_ids)}")
@@ -104,7 +112,8 @@ def bar_chart(
     if not items:
         return (
             f'<figure class="chart chart-empty" aria-labelledby="{chart_id}-cap">{caption}'
-            f'<p class="chart-empty-text">{_a(empty_text)}</p></figure>'
+            f'<p class="chart-empty-text">{_a(empty_text)}</p>'
+            f"{_csv_link(csv_href, csv_label, title)}</figure>"
         )
     if orientation == "vertical":
         svg = _vertical(items, title, width)
@@ -116,10 +125,99 @@ def bar_chart(
         summary = table_summary or f"{label_header or title} / {value_header}"
         numbers = (f'<details class="chart-details"><summary>{_a(summary)}</summary>'
                    f"{numbers}</details>")
+    classes = f"chart chart-{orientation}" + (" chart-beside" if beside else "")
     return (
-        f'<figure class="chart chart-{orientation}" aria-labelledby="{chart_id}-cap">'
-        f"{caption}{svg}{numbers}</figure>"
+        f'<figure class="{classes}" aria-labelledby="{chart_id}-cap">'
+        f"{caption}{svg}{numbers}{_csv_link(csv_href, csv_label, title)}</figure>"
     )
+
+
+def _csv_link(href: str | None, label: str, title: str) -> str:
+    if not href:
+        return ""
+    return (f'<p class="chart-csv"><a href="{_a(href)}" type="text/csv" download '
+            f'aria-label="{_a(title)}: {_a(label)}">{_a(label)}</a></p>')
+
+
+def line_chart(
+    points: Sequence[Bar | tuple[str, int]],
+    *,
+    title: str,
+    label_header: str = "",
+    value_header: str = "",
+    width: int = 420,
+    table: str = "visible",
+    empty_text: str = "—",
+    chart_id: str | None = None,
+    table_summary: str | None = None,
+    csv_href: str | None = None,
+    csv_label: str = "CSV",
+    beside: bool = False,
+) -> str:
+    """An accessible line chart (growth over time) as an HTML `<figure>`: a polyline with a
+    marked, titled point per value, and the table of the same numbers."""
+    items = [b if isinstance(b, Bar) else Bar(str(b[0]), int(b[1])) for b in points]
+    chart_id = _a(chart_id or f"chart-{next(_ids)}")
+    caption = f'<figcaption id="{chart_id}-cap">{_a(title)}</figcaption>'
+    if not items:
+        return (
+            f'<figure class="chart chart-empty" aria-labelledby="{chart_id}-cap">{caption}'
+            f'<p class="chart-empty-text">{_a(empty_text)}</p>'
+            f"{_csv_link(csv_href, csv_label, title)}</figure>"
+        )
+    top = max(b.value for b in items) or 1
+    plot_h, pad, label_h, value_h = 140, 10, FONT + 8, FONT + 6
+    slot = max(width / len(items), 6)
+    width = max(width, int(slot * len(items)))
+    widest = max(text_width(b.label) for b in items)
+    every = max(1, int((widest + 6) // slot) + 1) if widest + 6 > slot else 1
+    height = value_h + plot_h + label_h
+    xy = [(i * slot + slot / 2, value_h + plot_h - b.value / top * (plot_h - pad))
+          for i, b in enumerate(items)]
+    out = [_svg_open(width, height, _summary(title, items))]
+    out.append('<polyline class="line" fill="none" stroke="currentColor" stroke-width="2" '
+               f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in xy)}"></polyline>')
+    last = len(items) - 1
+    for i, (bar, (x, y)) in enumerate(zip(items, xy, strict=True)):
+        out.append(f'<g class="point"><title>{_a(bar.label)}: {_fmt(bar.value)}</title>'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5"></circle>')
+        if i % every == 0 or i == last:
+            out.append(f'<text class="bar-label" x="{x:.1f}" y="{height - 5:.1f}" '
+                       f'text-anchor="middle">{_a(bar.label)}</text>')
+        if i == last or i % every == 0:
+            out.append(f'<text class="bar-value" x="{x:.1f}" y="{y - 6:.1f}" '
+                       f'text-anchor="middle">{_fmt(bar.value)}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    numbers = _table(items, title, label_header, value_header,
+                     "chart-data visually-hidden" if table == "hidden" else "chart-data")
+    if table == "details":
+        summary = table_summary or f"{label_header or title} / {value_header}"
+        numbers = (f'<details class="chart-details"><summary>{_a(summary)}</summary>'
+                   f"{numbers}</details>")
+    classes = "chart chart-line" + (" chart-beside" if beside else "")
+    return (f'<figure class="{classes}" aria-labelledby="{chart_id}-cap">{caption}'
+            f'{"".join(out)}{numbers}{_csv_link(csv_href, csv_label, title)}</figure>')
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell; text that a spreadsheet would run as a formula is prefixed with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The numbers of a chart or table as CSV text (RFC 4180, CRLF line ends)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
 
 
 def _svg_open(width: float, height: float, label: str) -> str:

@@ -60,7 +60,16 @@ def _show_progress(flag: bool | None) -> bool:
 @click.pass_context
 def main(ctx: click.Context, data: str) -> None:
     """hdcat: a linked-data catalog for health and medical scientific data."""
+    import getpass
+
+    from hdcat import audit
+
     ctx.ensure_object(dict)["data"] = data
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    audit.set_actor(f"cli:{user}", ctx.invoked_subcommand or "cli")
 
 
 @main.command()
@@ -254,7 +263,7 @@ def query(ctx: click.Context, text: str | None, file: str | None, fmt: str) -> N
     sparql = text if text else Path(file).read_text("utf-8")  # type: ignore[arg-type]
     catalog = _catalog(ctx)
     try:
-        result = catalog.store.query(sparql)
+        result = catalog.store.query(sparql, union_default_graph=True)
     except QuerySyntaxError as e:
         raise click.ClickException(f"query syntax error: {e}") from None
     if isinstance(result, bool):
@@ -432,10 +441,227 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
     run(catalog, host=host, port=port)
 
 
+def _workflow(ctx: click.Context):
+    from hdcat.accounts import Accounts
+    from hdcat.workflow import Workflow
+
+    catalog = _catalog(ctx)
+    _ensure_initialized(catalog)
+    state = catalog.private_state()
+    return Workflow(catalog, state), Accounts(state)
+
+
+def _acting(accounts, name: str):  # noqa: ANN001, ANN202
+    """The account named by --as; the operator at the console acts as admin when the name is
+    not an account (the default `cli`)."""
+    from hdcat.accounts import Account
+
+    return accounts.get(name) or Account(name, "admin")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "as_name", default="cli", show_default=True, envvar="HDCAT_USER",
+              help="The account that owns the drafts.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def submit(ctx: click.Context, files: tuple[str, ...], as_name: str, as_json: bool) -> None:
+    """Create drafts from metadata files (RDF or a CSV/XLSX registration sheet); print their
+    ids. Exit 1 when part of the input was refused."""
+    flow, accounts = _workflow(ctx)
+    owner = _acting(accounts, as_name)
+    drafts, errors = [], []
+    for file in files:
+        created = flow.create_from_file(owner, Path(file))
+        drafts += created.drafts
+        errors += created.errors
+    if as_json:
+        click.echo(json.dumps({"submissions": [d.to_json() for d in drafts], "errors": errors},
+                              ensure_ascii=False, indent=2))
+    else:
+        for draft in drafts:
+            click.echo(f"{draft.id}\t{draft.dataset}\t{draft.title('zh')}")
+        for error in errors:
+            click.echo(f"refused: {error}", err=True)
+    if errors:
+        ctx.exit(1)
+
+
+@main.group()
+def submissions() -> None:
+    """Drafts and submissions: list, show, and act on them (submit, return, approve,
+    publish, withdraw)."""
+
+
+@submissions.command("list")
+@click.option("--state", "states", multiple=True)
+@click.pass_context
+def submissions_list(ctx: click.Context, states: tuple[str, ...]) -> None:
+    flow, _accounts = _workflow(ctx)
+    for sub in flow.list(states=states):
+        click.echo(f"{sub.id}\t{sub.state}\t{sub.owner}\t{sub.dataset}\t{sub.title('zh')}")
+
+
+@submissions.command("act")
+@click.argument("sid")
+@click.argument("action", type=click.Choice(["submit", "return", "approve", "publish",
+                                             "withdraw"]))
+@click.option("--comment", default=None)
+@click.option("--as", "as_name", default="cli", show_default=True, envvar="HDCAT_USER")
+@click.pass_context
+def submissions_act(ctx: click.Context, sid: str, action: str, comment: str | None,
+                    as_name: str) -> None:
+    from hdcat.workflow import WorkflowError
+
+    flow, accounts = _workflow(ctx)
+    try:
+        sub = flow.act(sid, action, _acting(accounts, as_name), comment)
+    except WorkflowError as e:
+        click.echo(f"refused: {e.en} / {e.zh}", err=True)
+        if e.report is not None:
+            click.echo(e.report.describe("en", warnings=False), err=True)
+        ctx.exit(1)
+    click.echo(f"{sub.id}\t{sub.state}\t{sub.dataset}")
+
+
+@main.group()
+def user() -> None:
+    """Accounts (submitter, curator, admin) and their API tokens."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["submitter", "curator", "admin"]),
+              default="submitter", show_default=True)
+@click.option("--publisher", default=None, help="The publisher IRI a curator manages.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, publisher: str | None,
+             password_stdin: bool) -> None:
+    from hdcat.accounts import AccountError
+
+    _flow, accounts = _workflow(ctx)
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin else
+                click.prompt("password", hide_input=True, confirmation_prompt=True))
+    try:
+        accounts.add(name, password, role, publisher)
+    except AccountError as e:
+        click.echo(f"refused: {e.en} / {e.zh}", err=True)
+        ctx.exit(1)
+    click.echo(f"account {name}: {role}")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["submitter", "curator", "admin"]))
+@click.pass_context
+def user_role(ctx: click.Context, name: str, role: str) -> None:
+    """Change an account's role (an audit entry)."""
+    import getpass
+
+    from hdcat.accounts import AccountError
+
+    _flow, accounts = _workflow(ctx)
+    try:
+        accounts.set_role(name, role, actor=f"cli:{getpass.getuser()}")
+    except AccountError as e:
+        click.echo(f"refused: {e.en} / {e.zh}", err=True)
+        ctx.exit(1)
+    click.echo(f"account {name}: {role}")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--days", default=90, show_default=True)
+@click.option("--scope", type=click.Choice(["read", "write"]), default="write",
+              show_default=True)
+@click.option("--label", default="")
+@click.pass_context
+def user_token(ctx: click.Context, name: str, days: int, scope: str, label: str) -> None:
+    """Issue an API token (printed once; only its digest is kept)."""
+    from hdcat.accounts import AccountError
+
+    _flow, accounts = _workflow(ctx)
+    try:
+        click.echo(accounts.issue_token(name, label, days, scope))
+    except AccountError as e:
+        click.echo(f"refused: {e.en} / {e.zh}", err=True)
+        ctx.exit(1)
+
+
+@main.group()
+def citations() -> None:
+    """Papers that cite datasets (cited-by)."""
+
+
+@citations.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def citations_add(ctx: click.Context, file: str) -> None:
+    """Add citing papers from a CSV file (columns dataset, doi[, title, year]); the dataset
+    may be named by its IRI, CSTR or DOI. Exit 1 when a row was refused."""
+    from hdcat import citedby
+
+    catalog = _catalog(ctx)
+    try:
+        rows = citedby.read_csv(Path(file))
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    result = citedby.add(catalog, rows, where=f"{Path(file).name} row")
+    click.echo(f"added {len(result.added)} citation(s), {result.known} already known")
+    for error in result.errors:
+        click.echo(f"refused: {error}", err=True)
+    if result.errors:
+        ctx.exit(1)
+
+
+@main.group()
+def audit() -> None:
+    """The audit chain: every write, who made it, and the hash of what was written."""
+
+
+@audit.command("verify")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def audit_verify(ctx: click.Context, as_json: bool) -> None:
+    """Recompute the chain and every graph's hash; exit 1 naming what was changed outside
+    hdcat."""
+    catalog = _catalog(ctx)
+    problems = catalog.audit_log().verify(catalog.stored_graphs())
+    if as_json:
+        click.echo(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(f"{p.kind}: {p.subject} {p.detail}")
+        if not problems:
+            click.echo("audit chain and store agree")
+    if problems:
+        ctx.exit(1)
+
+
+@audit.command("trail")
+@click.argument("graph")
+@click.pass_context
+def audit_trail(ctx: click.Context, graph: str) -> None:
+    """The audit entries of one graph (a record IRI, or a dataset IRI)."""
+    catalog = _catalog(ctx)
+    found = catalog.find_record(graph)
+    name = found[0] if found else graph
+    for e in catalog.audit_log().trail(name):
+        click.echo(f"{e.seq}\t{e.at}\t{e.actor}\t{e.action}\t{e.content[:16]}")
+
+
 def _demo_path() -> Path:
     from hdcat import resources
 
     return resources.demo_catalog()
+
+
+main.add_command(__import__("hdcat.agency_export", fromlist=["cli"]).cli)
+main.add_command(__import__("hdcat.dedup", fromlist=["cli"]).cli)
+main.add_command(__import__("hdcat.quality", fromlist=["cli"]).cli)
+main.add_command(__import__("hdcat.backup", fromlist=["x"]).backup_command)
+main.add_command(__import__("hdcat.backup", fromlist=["x"]).restore_command)
 
 
 def run() -> None:

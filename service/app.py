@@ -17,10 +17,26 @@ def create_app(catalog: Catalog) -> Flask:
     app.labels = Labels(catalog)  # type: ignore[attr-defined]
     app.search = catalog.search_index()  # type: ignore[attr-defined]
 
-    from service import i18n
+    from service import auth, i18n
 
     i18n.init_app(app)
-    for name in ("home", "pages", "sparql", "harvesting", "feeds"):
+    auth.init_app(app)
+    for name in (
+        "home",
+        "pages",
+        "sparql",
+        "harvesting",
+        "feeds",
+        "citations",
+        "auth",
+        "access",
+        "submissions",
+        "api",
+        "resolver",
+        "citedby",
+        "stats",
+        "dedup",
+    ):
         try:
             module = __import__(f"service.{name}", fromlist=["bp"])
         except ModuleNotFoundError as e:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from hdcat import charts
@@ -63,6 +63,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "home_all": {"zh": "浏览全部数据集", "en": "Browse all datasets"},
     "home_count": {"zh": "数量", "en": "Count"},
     "home_table": {"zh": "数据表", "en": "Data table"},
+    "home_stats": {"zh": "更多统计与元数据质量", "en": "More statistics and metadata quality"},
     "search_label": {"zh": "检索数据集", "en": "Search datasets"},
     "search_placeholder": {
         "zh": "如：糖尿病、卒中、influenza", "en": "e.g. diabetes, stroke, 糖尿病",
@@ -552,12 +553,14 @@ def home() -> str:
             for v, n in counts
         ]
 
+    with_stats = "stats" in current_app.blueprints
     chart_html = [
         Markup(charts.bar_chart(
             bars(facet, order), title=t(f"home_by_{facet}"), chart_id=f"chart-{facet}",
             orientation=orientation, label_header=t(f"facet_{facet}"),
             value_header=t("home_count"), table="details", width=340,
             table_summary=t("home_table"),
+            csv_href=url_for("stats.csv", name=facet) if with_stats else None,
         ))
         for facet, order, orientation in (
             ("domain", "count", "horizontal"),
@@ -565,8 +568,15 @@ def home() -> str:
             ("year", "value", "vertical"),
         )
     ]
+    stats_url = None
+    if with_stats:  # quality and use charts (service/stats.py)
+        from service import stats
+
+        chart_html += stats.home_charts()
+        stats_url = url_for("stats.stats_page")
     newest = [_hit_view(h) for h in index.newest(8, kind="dataset")]
-    return render_template("home.html", numbers=numbers, charts=chart_html, newest=newest)
+    return render_template("home.html", numbers=numbers, charts=chart_html, newest=newest,
+                           stats_url=stats_url)
 
 
 def _search(as_json: bool) -> Response | tuple[str, int] | str:

@@ -21,6 +21,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotAcceptable, NotFound
@@ -78,6 +79,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "p_embargo_active": ("保护期内，暂不提供下载。",
                          "Under embargo: downloads are not available yet."),
     "p_access_procedure": ("申请程序", "Access procedure"),
+    "p_rights_holder": ("权利人", "Rights holder"),
+    "p_usage_note": ("使用说明", "Usage notes"),
+    "p_request_access": ("申请使用此数据", "Request access to this data"),
+    "p_curation": ("管理", "Curation"),
+    "p_new_version": ("创建新版本", "Create a new version"),
+    "p_withdraw": ("撤回此数据集", "Withdraw this dataset"),
+    "p_reason": ("原因", "Reason"),
+    "p_history": ("发布记录", "Publication history"),
     "p_legislation": ("适用法规", "Applicable legislation"),
     "p_population": ("数据规模", "Size"),
     "p_records": ("记录数", "Records"),
@@ -291,6 +300,7 @@ def _dataset_response(record_iri: str, ds_iri: str, fmt: str) -> Response:
     cites = {
         "gbt7714": citation.gbt7714(data, lang(), accessed=today),
         "datacite": citation.datacite(data, lang()),
+        "apa": citation.apa(data, lang()),
     }
     graph = lineage(catalog, view.iri, depth=2)
     svg = to_svg(graph, labels, lang(), link=linker.local, title=t("p_lineage"))
@@ -308,6 +318,8 @@ def _dataset_response(record_iri: str, ds_iri: str, fmt: str) -> Response:
         link=linker,
         labels=labels,
         lineage_url=f"{request.script_root}/lineage?iri={quote(view.iri, safe='')}",
+        history=_public_history(view.iri),
+        request_access_url=_request_access_url(view),
     )
     links = [f'<{view.cite_as}>; rel="cite-as"']
     links += [f'<{href}>; rel="describedby"; type="{mt}"' for _k, href, mt in _format_links()]
@@ -318,13 +330,41 @@ def _dataset_response(record_iri: str, ds_iri: str, fmt: str) -> Response:
     return response
 
 
+def _public_history(ds_iri: str) -> list:
+    from service.auth import workflow
+
+    return [h for h in workflow().history(ds_iri) if h.to_state in ("published", "withdrawn")]
+
+
+def _request_access_url(view: browse.DatasetView) -> str | None:
+    """The access request form, for datasets that are not open to all."""
+    open_access = all(a.iri.endswith("/PUBLIC") for a in view.access_rights)
+    if open_access or request.endpoint != "pages.dataset":
+        return None
+    return url_for("access.request_form", ident=request.view_args["ident"])
+
+
 @bp.route("/dataset/<ident>")
 def dataset(ident: str) -> Response:
     fmt = _choose()
-    found = browse.resolve_record(_catalog(), _candidates(f"/dataset/{ident}"))
+    candidates = _candidates(f"/dataset/{ident}")
+    found = browse.resolve_record(_catalog(), candidates)
     if found is None:
-        return _not_found()
+        return _tombstone(candidates, fmt)
     return _dataset_response(found[0], found[1], fmt)
+
+
+def _tombstone(candidates: list[str], fmt: str) -> Response:
+    """410 Gone with what remains of a withdrawn dataset: its titles and identifiers."""
+    from service.auth import workflow
+
+    flow = workflow()
+    stone = next((s for s in map(flow.tombstone, candidates) if s is not None), None)
+    if stone is None:
+        return _not_found()
+    if fmt != "html":
+        return _vary(Response(status=410))
+    return _html("tombstone.html", status=410, stone=stone)
 
 
 @bp.route("/record/<ident>")
@@ -571,6 +611,12 @@ def server_error(error: Exception) -> Response:
     """Any other failure: HTTP errors pass through; anything else is logged and answered
     with a 500 page that shows no details."""
     if isinstance(error, HTTPException):
+        if error.code and 400 <= error.code < 500 and _wants_html():
+            try:
+                return _html("error.html", status=error.code, title=f"{error.code} {error.name}",
+                             text=error.description or "")
+            except Exception:  # noqa: BLE001 - never fail while reporting
+                log.exception("rendering the %s page failed", error.code)
         return error  # type: ignore[return-value]
     log.exception("unhandled error on %s", request.path)
     try:

@@ -178,9 +178,9 @@ def markdown(out: dict) -> str:
         "| request type | n | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for row in r["by_group"] + r["by_type"]:
-        name = f"**{row['type']} (all)**" if ":" not in row["type"] and row in r[
-            "by_group"] else row["type"]
+    rows = [(f"**{row['type']} (all)**", row) for row in r["by_group"]]
+    rows += [(row["type"], row) for row in r["by_type"] if ":" in row["type"]]
+    for name, row in rows:
         lines.append(f"| {name} | {row['n']} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
                      f"{row['max_ms']:.0f} |")
     series = m["series"]

@@ -1116,14 +1116,15 @@ AGG_VERSION = 2
 """Of the running totals' keys: an older version is rebuilt from the table on open."""
 
 
-def _agg_keys(db: Any, total: int, health: int, rating_key: str, missed: int, dims: str,
+def _agg_keys(db: Any, total: int, health: int, rating_key: str, missed: int,
+              dims: str | Mapping[str, int],
               publisher: str | None, citations: int, record: str,
               creators: Iterable[str] | None = None) -> dict[str, int]:
     """What one stored score adds to the running totals of the dashboards (its creators
     are read from the table when not given)."""
     keys = {"records": 1, "sum:total": int(total), "sum:health": int(health),
             f"rating:{rating_key}": 1, f"bin:{min(int(total) // 50, 8)}": 1}
-    for key, value in json.loads(dims).items():
+    for key, value in (json.loads(dims) if isinstance(dims, str) else dims).items():
         keys[f"sum:{key}"] = int(value)
     for ind in INDICATORS:
         if (int(missed) >> BIT[ind.key]) & 1:
@@ -1351,40 +1352,58 @@ class Quality:
                 self.catalog.replace_shared(quality_graph(s.record), s.triples())
 
     def _save(self, scores: Sequence[Score], digests: Mapping[str, str]) -> None:
+        """Upsert the scores, their creators and links, and the running totals, in one
+        transaction (statements batched over the whole chunk)."""
+        if not scores:
+            return
         stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+        records = list(dict.fromkeys(s.record for s in scores))
         with self.state.locked(write=True) as db:
+            old_rows: list[tuple] = []
+            old_creators: dict[str, list[str]] = {}
+            for start in range(0, len(records), 500):
+                chunk = records[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                old_rows += db.execute(
+                    f"SELECT {_AGG_COLUMNS} FROM quality_score WHERE record IN ({marks})",
+                    chunk).fetchall()
+                for record, creator in db.execute(
+                        f"SELECT record, creator FROM quality_creator WHERE record IN ({marks})",
+                        chunk):
+                    old_creators.setdefault(record, []).append(creator)
+                db.execute(f"DELETE FROM quality_creator WHERE record IN ({marks})", chunk)
+                db.execute(f"DELETE FROM quality_link WHERE record IN ({marks})", chunk)
             delta: dict[str, int] = {}
+            for row in old_rows:
+                _add(delta, _agg_keys(db, *row, creators=old_creators.get(row[-1], [])), -1)
+            rows = []
+            creators = []
+            links = []
             for s in scores:
                 f = s.facts
-                old = db.execute(f"SELECT {_AGG_COLUMNS} FROM quality_score WHERE record=?",
-                                 (s.record,)).fetchone()
-                if old is not None:
-                    _add(delta, _agg_keys(db, *old), -1)
-                _add(delta, _agg_keys(db, s.total, s.health, s.rating, s.missed,
-                                      json.dumps(s.dimensions), f.get("publisher"),
-                                      f.get("citations", 0), s.record,
+                dims = s.dimensions
+                _add(delta, _agg_keys(db, s.total, s.health, s.rating, s.missed, dims,
+                                      f.get("publisher"), f.get("citations", 0), s.record,
                                       creators=f.get("creators", ())), 1)
-                db.execute(
-                    "INSERT INTO quality_score (record, dataset, publisher, title_zh, title_en,"
-                    " year, total, health, rating, dims, data, missed, citations, digest,"
-                    " computed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(record) DO UPDATE SET"
-                    " dataset=excluded.dataset, publisher=excluded.publisher,"
-                    " title_zh=excluded.title_zh, title_en=excluded.title_en,"
-                    " year=excluded.year, total=excluded.total, health=excluded.health,"
-                    " rating=excluded.rating, dims=excluded.dims, data=excluded.data,"
-                    " missed=excluded.missed, citations=excluded.citations,"
-                    " digest=excluded.digest, computed=excluded.computed",
-                    (s.record, s.dataset, f.get("publisher"), f["title"]["zh"],
-                     f["title"]["en"], f.get("year"), s.total, s.health, s.rating,
-                     json.dumps(s.dimensions), json.dumps(s.to_row()), s.missed,
-                     f.get("citations", 0), digests.get(s.record), stamp))
-                db.execute("DELETE FROM quality_creator WHERE record=?", (s.record,))
-                db.executemany("INSERT OR IGNORE INTO quality_creator VALUES (?, ?)",
-                               [(s.record, c) for c in f.get("creators", ())])
-                db.execute("DELETE FROM quality_link WHERE record=?", (s.record,))
-                db.executemany("INSERT OR IGNORE INTO quality_link VALUES (?, ?, ?)",
-                               [(s.record, u, k) for u, k in f.get("links", ())])
+                rows.append((s.record, s.dataset, f.get("publisher"), f["title"]["zh"],
+                             f["title"]["en"], f.get("year"), s.total, s.health, s.rating,
+                             json.dumps(dims), json.dumps(s.to_row()), s.missed,
+                             f.get("citations", 0), digests.get(s.record), stamp))
+                creators += [(s.record, c) for c in f.get("creators", ())]
+                links += [(s.record, u, k) for u, k in f.get("links", ())]
+            db.executemany(
+                "INSERT INTO quality_score (record, dataset, publisher, title_zh, title_en,"
+                " year, total, health, rating, dims, data, missed, citations, digest,"
+                " computed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(record) DO UPDATE SET"
+                " dataset=excluded.dataset, publisher=excluded.publisher,"
+                " title_zh=excluded.title_zh, title_en=excluded.title_en,"
+                " year=excluded.year, total=excluded.total, health=excluded.health,"
+                " rating=excluded.rating, dims=excluded.dims, data=excluded.data,"
+                " missed=excluded.missed, citations=excluded.citations,"
+                " digest=excluded.digest, computed=excluded.computed", rows)
+            db.executemany("INSERT OR IGNORE INTO quality_creator VALUES (?, ?)", creators)
+            db.executemany("INSERT OR IGNORE INTO quality_link VALUES (?, ?, ?)", links)
             _apply(db, delta)
 
     # -- whole catalog
@@ -1396,7 +1415,9 @@ class Quality:
         On an embedded store, `workers` processes (default: one for POOL_MIN records or
         more, none below) read and score chunks from a read-only view of the store while
         this process keeps the table and writes the graphs: reading a record graph back
-        from Oxigraph is the largest cost, and this runs it beside the writes."""
+        from Oxigraph is the largest cost, and this runs it beside the writes. The workers
+        are spawned (never forked): a script calling this needs the usual
+        `if __name__ == "__main__":` guard."""
         if records is None:
             self._check_aggregates()
             iris = [r for r, _ds in self.catalog.records()]
@@ -1415,6 +1436,7 @@ class Quality:
         done = 0
         for scores in self._scored_chunks(chunks, workers):
             self._store(scores, direct=True)
+            self.catalog.store.flush()  # or RocksDB's write buffers grow with the run
             done += len(scores)
             if bar is not None:
                 bar.update(len(scores))
@@ -1670,7 +1692,7 @@ def _worker_score(iris: list[str]) -> list[Score]:
     scores = _WORKER._score_all([(iri, q) for iri, q in read if q])  # noqa: SLF001
     for s in scores:  # made here, beside the main process's writes
         s.digest()
-        s.nquads()
+        s.dimensions  # noqa: B018 - the sums, cached with the score
     return scores
 
 

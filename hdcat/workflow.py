@@ -29,6 +29,8 @@ from hdcat.validation import Report, Result
 
 STATES = ("draft", "submitted", "returned", "approved", "published", "withdrawn")
 EDITABLE = frozenset({"draft", "returned"})
+UPLOAD_TYPES = (".ttl", ".jsonld", ".json", ".rdf", ".xml", ".nt", ".nq", ".trig", ".csv",
+                ".xlsx")
 # action -> (states it applies to, state it leads to, role it needs beyond ownership)
 ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "submit": (frozenset({"draft", "returned"}), "submitted", "submitter"),
@@ -364,7 +366,11 @@ class Workflow:
 
     def create_from_bytes(self, owner: Account, name: str, body: bytes,
                           fmt: str | None = None) -> Created:
-        suffix = Path(name).suffix or ".ttl"
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            return Created(errors=[
+                f"{name}: not a metadata file; upload one of {', '.join(UPLOAD_TYPES)}"
+                f" / 不支持的文件类型,请上传 {'、'.join(UPLOAD_TYPES)} 文件"])
         with tempfile.TemporaryDirectory(prefix="hdcat-upload-") as tmp:
             path = Path(tmp) / ("upload" + suffix)
             path.write_bytes(body)

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from hdcat.errors import InputError
 from hdcat.namespaces import PREFIXES
 from hdcat.workflow import Submission, WorkflowError
 from service.auth import current_account, require, workflow
@@ -91,7 +92,7 @@ def _body_triples() -> list[ox.Triple]:
             text = rdfio.prepare_jsonld("request body", text, rdfio.known_contexts())
         return [q.triple for q in ox.parse(text, format=fmt,
                                            base_iri=request.url_root.rstrip("/") + "/")]
-    except (SyntaxError, ValueError) as e:
+    except (SyntaxError, ValueError, InputError) as e:
         raise WorkflowError("元数据无法解析", f"the metadata cannot be parsed: {e}",
                             status=400) from None
 
@@ -188,6 +189,9 @@ def history() -> Response:
     """A dataset's history: publication and withdrawal for everyone; every transition, with
     actors and comments, for curators."""
     dataset = request.args.get("dataset", "")
+    if not dataset:
+        return _error(400, 'the query needs "dataset": the IRI of a dataset',
+                      '查询参数需要 "dataset":数据集的 IRI')
     account = current_account()
     items = []
     curator = account is not None and account.can("curator")
@@ -197,5 +201,7 @@ def history() -> Response:
         entry = h.to_json()
         if not curator:
             entry.pop("actor")
+            if h.to_state != "withdrawn":
+                entry["comment"] = None  # a review comment is private; a withdrawal reason public
         items.append(entry)
     return jsonify({"dataset": dataset, "history": items})

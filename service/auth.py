@@ -165,7 +165,9 @@ def require(role: str = "submitter", write: bool = False):  # noqa: ANN201 - a d
 def safe_next(target: str | None) -> str:
     """A local path to go to after login: never another site (no open redirect)."""
     root = request.script_root or ""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        # Browsers drop tabs and newlines from URLs: "/\t/evil" would become "//evil".
         return root + "/submissions"
     return root + target if root and not target.startswith(root) else target
 

@@ -103,7 +103,7 @@ def document(server: str) -> dict[str, object]:
                 "summary": "A dataset's publication history", "security": [],
                 "parameters": [{"name": "dataset", "in": "query", "required": True,
                                 "schema": {"type": "string", "format": "iri"}}],
-                "responses": {"200": {"description": "Transitions"}}}},
+                "responses": {"200": {"description": "Transitions"}, "400": _error()}}},
             "/api/dedup": {"post": {
                 "summary": "Duplicate check: the published datasets most like a planned one",
                 "security": [],

@@ -110,8 +110,8 @@ def _created_response(created, fmt_json: bool) -> Response | str:  # noqa: ANN00
                         "errors": created.errors}), status
     if len(created.drafts) == 1 and not created.errors:
         return redirect(url_for("submissions.show", sid=created.drafts[0].id))
-    return render_template("submission_new.html", created=created,
-                           status=201 if created.drafts else 400)
+    return _form_page("submission_new.html", 201 if created.drafts else 400, created=created,
+                      values={}, errors={})
 
 
 _specs: dict[tuple, forms.FormSpec] = {}

@@ -204,7 +204,6 @@ def test_api_conforms_to_its_openapi_document(case, world: World) -> None:  # no
         assert response.status_code in documented | {415}, response.status_code  # PUT_415_BUG
 
 
-@pytest.mark.xfail(strict=True, reason=JSONLD_BUG)
 @pytest.mark.parametrize("how", ["ld+json", "json"])
 @pytest.mark.parametrize("method", ["POST", "PUT"])
 def test_invalid_jsonld_body_is_a_400(world: World, how: str, method: str) -> None:
@@ -247,7 +246,6 @@ def test_put_documents_every_status_it_answers(world: World) -> None:
     assert str(r.status_code) in documented, r.status_code
 
 
-@pytest.mark.xfail(strict=True, reason=HISTORY_BUG)
 def test_history_requires_its_dataset_parameter(world: World) -> None:
     r = world.app.test_client().get("/api/datasets/history")
     assert r.status_code == 400

@@ -599,7 +599,6 @@ UPLOAD_PAGE_BUG = ("service/submissions.py:113 _created_response renders submiss
                    "datasets) answers 500 instead of a page listing the errors")
 
 
-@pytest.mark.xfail(strict=True, reason=UPLOAD_PAGE_BUG)
 @pytest.mark.parametrize("name", ["evil.exe", "empty.ttl"])
 def test_upload_refused_through_the_form_shows_the_errors(app: Flask, name: str) -> None:
     client = app.test_client()
@@ -619,7 +618,6 @@ UPLOAD_TYPE_GAP = ("no file-type allow-list for uploads: hdcat/workflow.py "
                    "holding Turtle becomes a draft instead of being refused as an unknown type")
 
 
-@pytest.mark.xfail(strict=True, reason=UPLOAD_TYPE_GAP)
 @pytest.mark.parametrize("name", ["evil.exe", "page.html", "shell.php", "noextension"])
 def test_upload_of_unknown_type_is_refused_even_if_it_parses(app: Flask, name: str) -> None:
     client = app.test_client()
@@ -795,9 +793,7 @@ LOGIN_XFAIL = {
 }
 
 
-@pytest.mark.parametrize("target", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=LOGIN_XFAIL[t]))
-    if t in LOGIN_XFAIL else t for t in OFF_SITE])
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_login_next_never_leaves_the_site(app: Flask, target: str) -> None:
     client = app.test_client()
     r = client.get("/login", query_string={"next": target})
@@ -821,9 +817,7 @@ def test_login_next_keeps_local_paths(app: Flask) -> None:
 WITHDRAW_XFAIL = {t: LOGIN_XFAIL[t].replace("next=", "back=") for t in LOGIN_XFAIL}
 
 
-@pytest.mark.parametrize("target", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=WITHDRAW_XFAIL[t]))
-    if t in WITHDRAW_XFAIL else t for t in OFF_SITE])
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_withdraw_back_never_leaves_the_site(app: Flask, target: str) -> None:
     """`back=` after a withdrawal; the dataset is unknown (404) for all but the first, so
     the first request withdraws a real dataset and the rest show the redirect is checked

@@ -463,7 +463,6 @@ def test_every_public_route_shows_nothing_private(world: tuple[Flask, Private]) 
     assert all("actor" not in h for h in history["history"])
 
 
-@pytest.mark.xfail(strict=True, reason=HISTORY_BUG)
 def test_public_history_hides_review_comments(world: tuple[Flask, Private]) -> None:
     app, private = world
     client = app.test_client()

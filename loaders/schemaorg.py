@@ -192,6 +192,9 @@ class SchemaOrgMapper:
             if node is not None:
                 b.add(ds, DCT.language, node)
         for cited in self.values(src, "citation"):
+            if isinstance(cited, ox.Literal):
+                b.warn(f"citation {cited.value!r} has no IRI, not mapped")
+                continue
             target = cited if isinstance(cited, ox.NamedNode) else iri(self.one(cited, "url"))
             if target is not None:
                 b.add(ds, DCT.isReferencedBy, target)

@@ -206,6 +206,16 @@ def test_datacite_json_with_non_object_items(body: bytes, tmp_path: Path) -> Non
     _check_pages(pages)
 
 
+@pytest.mark.parametrize("citation", ['"Li M. (2020) A paper."', "false"])
+def test_schemaorg_literal_citation(citation: str, tmp_path: Path) -> None:
+    """A literal `citation` (no IRI) is a warning on the page, not a crash."""
+    path = tmp_path / "dataset.jsonld"
+    path.write_text('{"@context": "http://schema.org", "@type": "Dataset", '
+                    '"@id": "https://example.org/d", "name": "D", '
+                    f'"citation": {citation}}}', encoding="utf-8")
+    _check_pages(list(loader_for("schemaorg").pages(str(path), Http())))
+
+
 def _check_pages(pages: list[Page]) -> None:
     for page in pages:
         assert isinstance(page, Page)

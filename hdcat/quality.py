@@ -1074,7 +1074,7 @@ CREATE TABLE IF NOT EXISTS quality_score (
     digest TEXT,
     computed TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS quality_score_total ON quality_score(total);
+CREATE INDEX IF NOT EXISTS quality_score_rank ON quality_score(total, health, record);
 CREATE INDEX IF NOT EXISTS quality_score_dataset ON quality_score(dataset);
 CREATE INDEX IF NOT EXISTS quality_score_by_publisher
     ON quality_score(publisher, total, health, citations);

@@ -521,6 +521,8 @@ class CkanLoader(Loader):
                     raise ValueError(f"CKAN answered success=false: {error}")
                 result = body["result"]
                 packages = result["results"]
+                if not isinstance(packages, list):
+                    raise ValueError("result.results is not a list of packages")
                 total = int(result.get("count", 0))
             except (FetchError, ValueError, KeyError, TypeError) as e:
                 message = str(e) if isinstance(e, FetchError) else f"{page_url}: {e}"

@@ -290,6 +290,17 @@ def test_seeds_load_cleanly(kind: str, files: Path, ckan_server: _Server) -> Non
         assert sum(len(p.triples) for p in pages) > 0, (kind, [p.errors for p in pages])
 
 
+
+@pytest.mark.parametrize("results", ["null", "{}", '"x"', "7"])
+def test_ckan_results_that_are_not_a_list(results: str, files: Path,
+                                          ckan_server: _Server) -> None:
+    """Found by CI's fuzzing: `"results": null` crashed the page mapper."""
+    body = b'{"success": true, "result": {"count": 1, "results": ' + results.encode() + b"}}"
+    pages = run_loader("ckan", body, files, ckan_server)
+    _check_pages(pages)
+    assert [p.source_error is not None for p in pages] == [True]
+    assert "results is not a list" in pages[0].errors[0].message
+
 @pytest.mark.parametrize("kind", sorted(SEEDS))
 @fuzz(40)
 @given(data=st.data())

@@ -327,6 +327,31 @@ def test_jinja_helpers_for_the_dataset_page(app) -> None:  # noqa: ANN001
         assert env["counted_url"]("https://other.example.org/d", "https://x/a") == "https://x/a"
 
 
+def test_dataset_page_links_to_its_quality_page_and_counts_its_links(
+        app, client) -> None:  # noqa: ANN001
+    from html import unescape
+
+    html = page(client, f"/dataset/{DS}")
+    quality_link = re.search(r'<a id="quality-link" href="([^"]+)"', html)
+    assert quality_link and quality_link.group(1) == f"/dataset/{DS}/quality"
+    assert "MQA" in page(client, quality_link.group(1))
+    g = demo()
+    ds = URIRef(f"{B}/dataset/{DS}")
+    access = str(next(g.objects(next(g.objects(ds, DCAT.distribution)), DCAT.accessURL)))
+    hrefs = [unescape(h) for h in re.findall(r'<a[^>]* href="([^"]+)"', html)]
+    assert access not in hrefs, "an access link that bypasses the counter"
+    counted = [h for h in hrefs if h.startswith(f"/go/{DS}?")]
+    assert counted, "no counted distribution link on the dataset page"
+    before = _use(app, DS)
+    for href in counted:  # a visitor not seen by the other tests (hits count once per window)
+        r = client.get(href, headers=BROWSER, environ_base={"REMOTE_ADDR": "192.0.2.77"})
+        assert r.status_code == 302, href
+    assert r.headers["Location"] in {str(u) for u in g.objects(None, DCAT.accessURL)} | {
+        str(u) for u in g.objects(None, DCAT.downloadURL)}
+    after = _use(app, DS)
+    assert after["access"] + after["download"] > before["access"] + before["download"]
+
+
 # ---------------------------------------------------------------------------- links
 
 

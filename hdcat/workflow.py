@@ -587,19 +587,10 @@ class Workflow:
         self._check_scope(actor, triples, dataset)
         version = next((t.object.value for t in triples
                         if t.subject == old and t.predicate == DCAT_VERSION), None)
-        id_nodes = {t.object for t in triples
-                    if t.subject == old and t.predicate == ADMS_IDENTIFIER}
-        dropped = {DCT_ISSUED, DCT_MODIFIED, DCAT_VERSION, DCAT_HAS_VERSION, DCAT_PREVIOUS,
-                   ADMS_IDENTIFIER}
-        kept = [
-            t for t in triples
-            if t.subject not in id_nodes
-            and not (t.subject == old and (t.predicate in dropped or (
-                t.predicate == DCT_IDENTIFIER and isinstance(t.object, ox.Literal))))
-            and not _is_record_triple(t, record_iri)
-        ]
         new_iri = self.new_dataset_iri()
-        content = _rename(kept, dataset, new_iri)
+        content = copy_description(
+            triples, record_iri, dataset, new_iri,
+            drop=(DCT_ISSUED, DCT_MODIFIED, DCAT_VERSION, DCAT_HAS_VERSION, DCAT_PREVIOUS))
         content.append(ox.Triple(ox.NamedNode(new_iri), DCAT_VERSION,
                                  ox.Literal(_next_version(version))))
         created = self.create(actor, content, source=f"new version of {dataset}",
@@ -619,6 +610,25 @@ def in_scope(account: Account, triples: Iterable[ox.Triple], dataset: str) -> bo
     return any(t.subject == node and t.predicate == DCT_PUBLISHER
                and isinstance(t.object, ox.NamedNode) and t.object.value == account.publisher
                for t in triples)
+
+
+def copy_description(triples: Iterable[ox.Triple], record_iri: str, dataset: str,
+                     new_iri: str, drop: Iterable[ox.NamedNode] = ()) -> list[ox.Triple]:
+    """A published dataset's description under `new_iri`: without its catalog record, its
+    identifiers (ADMS identifier nodes and dct:identifier literals) and the dataset's
+    properties in `drop`; the dataset's own IRIs (`#x`, `/x`) renamed with it."""
+    triples = list(triples)
+    old = ox.NamedNode(dataset)
+    dropped = {ADMS_IDENTIFIER, *drop}
+    id_nodes = {t.object for t in triples if t.subject == old and t.predicate == ADMS_IDENTIFIER}
+    kept = [
+        t for t in triples
+        if t.subject not in id_nodes
+        and not (t.subject == old and (t.predicate in dropped or (
+            t.predicate == DCT_IDENTIFIER and isinstance(t.object, ox.Literal))))
+        and not _is_record_triple(t, record_iri)
+    ]
+    return _rename(kept, dataset, new_iri)
 
 
 def _is_record_triple(t: ox.Triple, record_iri: str) -> bool:

@@ -31,6 +31,7 @@ from hdcat.identifiers import Identifiers
 from hdcat.state import PrivateState
 from hdcat.store import EmbeddedStore
 from hdcat.workflow import Workflow
+from tests.demo_copies import demo_copy
 
 BASE = "https://hdcat.example.org"
 SOURCE = f"{BASE}/dataset/adult-tobacco-survey"
@@ -50,28 +51,7 @@ def hdcat(data: Path, *args: str, check: bool = True,
 
 def new_dataset(catalog: Catalog, iri: str, title: str) -> list[ox.Triple]:
     """A valid new dataset: a demo dataset's description under a new IRI and title."""
-    record, _ds = catalog.find_record(SOURCE)
-    old = ox.NamedNode(SOURCE)
-    triples = catalog.record_triples(record)
-    id_nodes = {t.object for t in triples if t.subject == old
-                and t.predicate.value == "http://www.w3.org/ns/adms#identifier"}
-    skip = {DCT + "identifier", DCT + "title", "http://www.w3.org/ns/adms#identifier"}
-
-    def rename(node: object) -> object:
-        if isinstance(node, ox.NamedNode) and node.value.startswith(SOURCE) and (
-                node.value == SOURCE or node.value[len(SOURCE)] in "#/"):
-            return ox.NamedNode(iri + node.value[len(SOURCE):])
-        return node
-
-    kept = [ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples
-            if t.subject not in id_nodes and t.subject.value != record
-            and not (isinstance(t.object, ox.NamedNode) and t.object.value == record)
-            and not (t.subject == old and t.predicate.value in skip)]
-    ds = ox.NamedNode(iri)
-    kept += [ox.Triple(ds, ox.NamedNode(DCT + "title"), ox.Literal(title, language="zh")),
-             ox.Triple(ds, ox.NamedNode(DCT + "title"), ox.Literal(title + " (en)",
-                                                                   language="en"))]
-    return kept
+    return demo_copy(catalog, iri, title, title + " (en)")
 
 
 def publish(flow: Workflow, owner, curator, iri: str, title: str) -> str:  # noqa: ANN001

@@ -33,6 +33,7 @@ from hdcat.config import Settings
 from hdcat.state import PrivateState
 from hdcat.workflow import Workflow
 from service.app import create_app
+from tests.demo_copies import demo_copy
 
 BASE = "https://hdcat.example.org"
 SOURCE = f"{BASE}/dataset/adult-tobacco-survey"
@@ -48,33 +49,7 @@ PRIVATE_EMAIL = "wang.private@univ.example"
 
 def _copy(catalog: Catalog, new_iri: str, title_zh: str, title_en: str,
           extra: list[tuple[str, str, str]] = ()) -> list[ox.Triple]:
-    """A valid new dataset: a demo dataset's description under a new IRI, without its
-    identifiers and catalog record, with new titles and (predicate, text, lang) literals."""
-    record, _ds = catalog.find_record(SOURCE)
-    old = ox.NamedNode(SOURCE)
-    triples = catalog.record_triples(record)
-    id_nodes = {t.object for t in triples if t.subject == old
-                and t.predicate.value == "http://www.w3.org/ns/adms#identifier"}
-    skip = {DCT + "identifier", DCT + "title", "http://www.w3.org/ns/adms#identifier"}
-
-    def rename(node: object) -> object:
-        if isinstance(node, ox.NamedNode) and node.value.startswith(SOURCE) and (
-                node.value == SOURCE or node.value[len(SOURCE)] in "#/"):
-            return ox.NamedNode(new_iri + node.value[len(SOURCE):])
-        return node
-
-    kept = [
-        ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples
-        if t.subject not in id_nodes and t.subject.value != record
-        and not (isinstance(t.object, ox.NamedNode) and t.object.value == record)
-        and not (t.subject == old and t.predicate.value in skip)
-    ]
-    new = ox.NamedNode(new_iri)
-    kept += [ox.Triple(new, ox.NamedNode(DCT + "title"), ox.Literal(title_zh, language="zh")),
-             ox.Triple(new, ox.NamedNode(DCT + "title"), ox.Literal(title_en, language="en"))]
-    kept += [ox.Triple(new, ox.NamedNode(p), ox.Literal(text, language=lang))
-             for p, text, lang in extra]
-    return kept
+    return demo_copy(catalog, new_iri, title_zh, title_en, extra=extra)
 
 
 @dataclass

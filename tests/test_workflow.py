@@ -22,6 +22,7 @@ from hdcat.config import Settings
 from hdcat.state import PrivateState
 from hdcat.workflow import Workflow, WorkflowError
 from service.app import create_app
+from tests.demo_copies import demo_copy
 
 BASE = "https://hdcat.example.org"
 SOURCE = f"{BASE}/dataset/adult-tobacco-survey"
@@ -57,32 +58,10 @@ def _auth(token: str) -> dict[str, str]:
 
 def draft_turtle(catalog: Catalog, new_iri: str, title_zh: str, title_en: str,
                  drop: tuple[str, ...] = ()) -> str:
-    """A valid new dataset: a demo dataset's description under a new IRI, without its
-    identifiers and catalog record, with new titles (and without the properties in `drop`)."""
-    record, _ds = catalog.find_record(SOURCE)
-    old = ox.NamedNode(SOURCE)
-    triples = catalog.record_triples(record)
-    id_nodes = {t.object for t in triples if t.subject == old
-                and t.predicate.value == "http://www.w3.org/ns/adms#identifier"}
-    skip = {DCT + "identifier", DCT + "title", "http://www.w3.org/ns/adms#identifier",
-            *drop}
-
-    def rename(node: object) -> object:
-        if isinstance(node, ox.NamedNode) and node.value.startswith(SOURCE) and (
-                node.value == SOURCE or node.value[len(SOURCE)] in "#/"):
-            return ox.NamedNode(new_iri + node.value[len(SOURCE):])
-        return node
-
-    kept = [
-        ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples
-        if t.subject not in id_nodes and t.subject.value != record
-        and not (isinstance(t.object, ox.NamedNode) and t.object.value == record)
-        and not (t.subject == old and t.predicate.value in skip)
-    ]
-    new = ox.NamedNode(new_iri)
-    kept += [ox.Triple(new, ox.NamedNode(DCT + "title"), ox.Literal(title_zh, language="zh")),
-             ox.Triple(new, ox.NamedNode(DCT + "title"), ox.Literal(title_en, language="en"))]
-    return ox.serialize(kept, format=ox.RdfFormat.TURTLE).decode()
+    """A valid new dataset as Turtle (see tests.demo_copies), without the properties in
+    `drop`."""
+    triples = demo_copy(catalog, new_iri, title_zh, title_en, drop=drop)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE).decode()
 
 
 def _create(client: FlaskClient, token: str, turtle: str) -> dict:

@@ -12,7 +12,7 @@ import csv
 import io
 import itertools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -81,6 +81,52 @@ def _summary(title: str, bars: Sequence[Bar]) -> str:
     return f"{title}: {parts}" if parts else title
 
 
+@dataclass(frozen=True)
+class Figure:
+    """How a chart's `<figure>` presents its numbers (shared by every kind of chart).
+
+    `table` "visible" shows the numbers table under the chart, "hidden" keeps it for screen
+    readers only (class visually-hidden), "details" folds it into `<details>` whose summary
+    is `table_summary`. `csv_href` adds a link to the numbers as CSV; `beside` marks the
+    figure (class chart-beside) for a layout with the table beside the chart."""
+
+    title: str
+    label_header: str = ""
+    value_header: str = ""
+    table: str = "visible"
+    empty_text: str = "—"
+    chart_id: str | None = None
+    table_summary: str | None = None
+    csv_href: str | None = None
+    csv_label: str = "CSV"
+    beside: bool = False
+
+
+def _figure(kind: str, values: Sequence[Bar | tuple[str, int]], fig: Figure,
+            draw: Callable[[Sequence[Bar]], str]) -> str:
+    """The `<figure>` of a chart of `kind` whose SVG `draw(bars)` makes: caption, SVG,
+    numbers table and CSV link (an empty-chart note instead when there are no values)."""
+    items = [b if isinstance(b, Bar) else Bar(str(b[0]), int(b[1])) for b in values]
+    chart_id = _a(fig.chart_id or f"chart-{next(_ids)}")
+    caption = f'<figcaption id="{chart_id}-cap">{_a(fig.title)}</figcaption>'
+    csv_link = _csv_link(fig.csv_href, fig.csv_label, fig.title)
+    if not items:
+        return (
+            f'<figure class="chart chart-empty" aria-labelledby="{chart_id}-cap">{caption}'
+            f'<p class="chart-empty-text">{_a(fig.empty_text)}</p>{csv_link}</figure>'
+        )
+    svg = draw(items)
+    numbers = _table(items, fig.title, fig.label_header, fig.value_header,
+                     "chart-data visually-hidden" if fig.table == "hidden" else "chart-data")
+    if fig.table == "details":
+        summary = fig.table_summary or f"{fig.label_header or fig.title} / {fig.value_header}"
+        numbers = (f'<details class="chart-details"><summary>{_a(summary)}</summary>'
+                   f"{numbers}</details>")
+    classes = f"chart chart-{kind}" + (" chart-beside" if fig.beside else "")
+    return (f'<figure class="{classes}" aria-labelledby="{chart_id}-cap">'
+            f"{caption}{svg}{numbers}{csv_link}</figure>")
+
+
 def bar_chart(
     bars: Sequence[Bar | tuple[str, int]],
     *,
@@ -100,36 +146,12 @@ def bar_chart(
     """An accessible bar chart as an HTML `<figure>` (SVG + table of the same numbers).
 
     `orientation` "horizontal" (labels left, good for names) or "vertical" (columns, good
-    for years). `table` "visible" shows the numbers table under the chart, "hidden" keeps it
-    for screen readers only (class visually-hidden), "details" folds it into `<details>`
-    whose summary is `table_summary`. `csv_href` adds a link to the numbers as CSV;
-    `beside` marks the figure (class chart-beside) for a layout with the table beside the
-    chart.
+    for years); the other options are those of `Figure`.
     """
-    items = [b if isinstance(b, Bar) else Bar(str(b[0]), int(b[1])) for b in bars]
-    chart_id = _a(chart_id or f"chart-{next(_ids)}")
-    caption = f'<figcaption id="{chart_id}-cap">{_a(title)}</figcaption>'
-    if not items:
-        return (
-            f'<figure class="chart chart-empty" aria-labelledby="{chart_id}-cap">{caption}'
-            f'<p class="chart-empty-text">{_a(empty_text)}</p>'
-            f"{_csv_link(csv_href, csv_label, title)}</figure>"
-        )
-    if orientation == "vertical":
-        svg = _vertical(items, title, width)
-    else:
-        svg = _horizontal(items, title, width)
-    numbers = _table(items, title, label_header, value_header,
-                     "chart-data visually-hidden" if table == "hidden" else "chart-data")
-    if table == "details":
-        summary = table_summary or f"{label_header or title} / {value_header}"
-        numbers = (f'<details class="chart-details"><summary>{_a(summary)}</summary>'
-                   f"{numbers}</details>")
-    classes = f"chart chart-{orientation}" + (" chart-beside" if beside else "")
-    return (
-        f'<figure class="{classes}" aria-labelledby="{chart_id}-cap">'
-        f"{caption}{svg}{numbers}{_csv_link(csv_href, csv_label, title)}</figure>"
-    )
+    draw = _vertical if orientation == "vertical" else _horizontal
+    fig = Figure(title, label_header, value_header, table, empty_text, chart_id,
+                 table_summary, csv_href, csv_label, beside)
+    return _figure(orientation, bars, fig, lambda items: draw(items, title, width))
 
 
 def _csv_link(href: str | None, label: str, title: str) -> str:
@@ -156,15 +178,12 @@ def line_chart(
 ) -> str:
     """An accessible line chart (growth over time) as an HTML `<figure>`: a polyline with a
     marked, titled point per value, and the table of the same numbers."""
-    items = [b if isinstance(b, Bar) else Bar(str(b[0]), int(b[1])) for b in points]
-    chart_id = _a(chart_id or f"chart-{next(_ids)}")
-    caption = f'<figcaption id="{chart_id}-cap">{_a(title)}</figcaption>'
-    if not items:
-        return (
-            f'<figure class="chart chart-empty" aria-labelledby="{chart_id}-cap">{caption}'
-            f'<p class="chart-empty-text">{_a(empty_text)}</p>'
-            f"{_csv_link(csv_href, csv_label, title)}</figure>"
-        )
+    fig = Figure(title, label_header, value_header, table, empty_text, chart_id,
+                 table_summary, csv_href, csv_label, beside)
+    return _figure("line", points, fig, lambda items: _line(items, title, width))
+
+
+def _line(items: Sequence[Bar], title: str, width: int) -> str:
     top = max(b.value for b in items) or 1
     plot_h, pad, label_h, value_h = 140, 10, FONT + 8, FONT + 6
     slot = max(width / len(items), 6)
@@ -189,15 +208,7 @@ def line_chart(
                        f'text-anchor="middle">{_fmt(bar.value)}</text>')
         out.append("</g>")
     out.append("</svg>")
-    numbers = _table(items, title, label_header, value_header,
-                     "chart-data visually-hidden" if table == "hidden" else "chart-data")
-    if table == "details":
-        summary = table_summary or f"{label_header or title} / {value_header}"
-        numbers = (f'<details class="chart-details"><summary>{_a(summary)}</summary>'
-                   f"{numbers}</details>")
-    classes = "chart chart-line" + (" chart-beside" if beside else "")
-    return (f'<figure class="{classes}" aria-labelledby="{chart_id}-cap">{caption}'
-            f'{"".join(out)}{numbers}{_csv_link(csv_href, csv_label, title)}</figure>')
+    return "".join(out)
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -329,11 +329,11 @@ def go(ident: str) -> Response:
         abort(404)
     url = request.args.get("url", "")
     record, dataset = found
-    links = _distribution_links(record, dataset)
-    kind = links.get(url)
+    triples = _catalog().record_triples(record)
+    kind = _distribution_links(triples, dataset).get(url)
     if kind is None or not url.lower().startswith(("http://", "https://", "ftp://")):
         return Response(t("go_bad_url") + "\n", status=400, mimetype="text/plain")
-    if kind == "download" and _embargoed(record, dataset):
+    if kind == "download" and _embargoed(triples, dataset):
         return Response(t("go_embargo") + "\n", status=403, mimetype="text/plain")
     if request.method == "GET":
         _count(kind, dataset)
@@ -343,9 +343,9 @@ def go(ident: str) -> Response:
     return response  # type: ignore[return-value]
 
 
-def _distribution_links(record: str, dataset: str) -> dict[str, str]:
-    """URL -> "download" or "access", for the distributions of the dataset."""
-    triples = _catalog().record_triples(record)
+def _distribution_links(triples: list[ox.Triple], dataset: str) -> dict[str, str]:
+    """URL -> "download" or "access", for the distributions of the dataset (in the triples
+    of its record)."""
     dists = {tr.object for tr in triples
              if tr.subject.value == dataset and tr.predicate.value == DCAT + "distribution"}
     out: dict[str, str] = {}
@@ -358,9 +358,9 @@ def _distribution_links(record: str, dataset: str) -> dict[str, str]:
     return out
 
 
-def _embargoed(record: str, dataset: str) -> bool:
+def _embargoed(triples: list[ox.Triple], dataset: str) -> bool:
     """Whether the dataset is under embargo (its downloads are not offered yet)."""
-    for tr in _catalog().record_triples(record):
+    for tr in triples:
         if tr.subject.value == dataset and tr.predicate.value == HDCAT + "embargoEnd":
             try:
                 return date.fromisoformat(tr.object.value[:10]) > date.today()

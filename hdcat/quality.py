@@ -1706,11 +1706,13 @@ def _stored(row: Mapping[str, Any]) -> StoredScore:
     return StoredScore(score, row["rating"], row["computed"])
 
 
-def attached(catalog: Catalog) -> Quality:
-    """The catalog's Quality, created and attached on first use (one per catalog)."""
+def attached(catalog: Catalog, state: PrivateState | None = None,
+             settings: QualitySettings | None = None) -> Quality:
+    """The catalog's Quality, created (on `state`, with `settings`) and attached on first
+    use: one per catalog, whatever number of apps or commands use it."""
     found = getattr(catalog, "_hdcat_quality", None)
     if found is None:
-        found = Quality(catalog).attach()
+        found = Quality(catalog, state, settings).attach()
         catalog._hdcat_quality = found  # type: ignore[attr-defined]
     return found
 

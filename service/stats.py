@@ -203,10 +203,7 @@ def _setup(state: Any) -> None:
     data_dir = catalog.settings.data_dir
     private = getattr(app, "private_state", None) or PrivateState.of(data_dir)
     settings = quality.QualitySettings.load(data_dir)
-    q = getattr(catalog, "_hdcat_quality", None)
-    if q is None:  # one Quality per catalog, whatever number of apps serve it
-        q = quality.Quality(catalog, private, settings).attach()
-        catalog._hdcat_quality = q  # noqa: SLF001 - as quality.attached() does
+    q = quality.attached(catalog, private, settings)
     u = usage.Usage(private, data_dir, window=settings.usage_window)
     app.extensions["hdcat_quality"] = q
     app.extensions["hdcat_usage"] = u

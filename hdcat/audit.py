@@ -13,11 +13,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import itertools
+import json
 import math
-from collections.abc import Iterable, Iterator
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -156,12 +161,97 @@ class Problem:
     detail: str
 
 
+class WriteIntents:
+    """The graphs hdcat is about to write, noted in a folder (DATA/audit-intents) before the
+    store write and removed once their audit entries are committed. A process killed between
+    the two leaves its note behind, and `AuditLog.recover` appends the missing entries, so
+    `audit verify` does not take the interrupted write for a change made outside hdcat."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._open: dict[frozenset[str], list[Path]] = {}
+        self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+
+    def note(self, names: Iterable[str]) -> None:
+        names = list(dict.fromkeys(names))
+        if not names:
+            return
+        actor, action = _who.get()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{os.getpid()}-{id(self):x}-{next(self._numbers)}.json"
+        path.write_text(json.dumps({"actor": actor, "action": action, "graphs": names}),
+                        encoding="utf-8")
+        with self._lock:
+            self._open.setdefault(frozenset(names), []).append(path)
+
+    def settle(self, names: Iterable[str]) -> Callable[[], None]:
+        """What removes the notes of the writes of these graphs (to run once their audit
+        entries are committed)."""
+        key = frozenset(names)
+        with self._lock:
+            paths = self._open.get(key)
+            if paths:
+                found = [paths.pop(0)]
+                if not paths:
+                    del self._open[key]
+            else:  # one notification for several writes
+                found = []
+                for k in [k for k in self._open if k <= key]:
+                    found += self._open.pop(k)
+
+        def remove() -> None:
+            for path in found:
+                path.unlink(missing_ok=True)
+
+        return remove
+
+    def left(self) -> list[tuple[Path, dict]]:
+        """The notes left by writes whose audit entries never came (a killed process)."""
+        if not self.folder.is_dir():
+            return []
+        with self._lock:
+            mine = {p for paths in self._open.values() for p in paths}
+        out: list[tuple[Path, dict]] = []
+        for path in sorted(self.folder.glob("*.json")):
+            if path in mine:
+                continue
+            try:
+                out.append((path, json.loads(path.read_text(encoding="utf-8"))))
+            except (OSError, ValueError):  # a note cut short by the kill: nothing written yet
+                out.append((path, {"graphs": []}))
+        return out
+
+
 class AuditLog:
     """The audit chain in the private state."""
 
     def __init__(self, state: PrivateState) -> None:
         self.state = state
         state.ensure(SCHEMA)
+
+    def recover(self, intents: WriteIntents,
+                graph: Callable[[str], list[ox.Triple]]) -> list[str]:
+        """Append the entries of interrupted writes (`graph(name)`: the graph as stored):
+        for each graph noted in a left-over intent whose stored content is not what its last
+        entry says, an entry for what is stored. Returns the graphs so recorded."""
+        left = intents.left()
+        recorded: list[str] = []
+        for path, note in left:
+            items = []
+            for name in note.get("graphs", []):
+                content = content_hash(graph(name))
+                row = self.state.rows("SELECT content FROM audit WHERE graph = ?"
+                                      " ORDER BY seq DESC LIMIT 1", (name,))
+                last = row[0]["content"] if row else EMPTY
+                if content != last:
+                    items.append((name, content))
+            if items:
+                self.append(items, actor=note.get("actor") or "system",
+                            action=f"{note.get('action') or 'write'} (interrupted)")
+                recorded += [name for name, _c in items]
+            path.unlink(missing_ok=True)
+        return recorded
 
     def append(self, items: Iterable[tuple[str, str]], actor: str | None = None,
                action: str | None = None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from hdcat import datatypes, privacy, queries, rdfio, resources
+from hdcat.audit import WriteIntents
 from hdcat.config import Settings, load_settings
 from hdcat.errors import InputError
 from hdcat.namespaces import (
@@ -77,6 +79,8 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG,
 }
 QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+log = logging.getLogger(__name__)
+
 WRITE_BATCH_RECORDS = 2000
 # Unvalidated loads of files with at least this many records use the bulk loader (embedded
 # store), in chunks of BULK_CHUNK_RECORDS records.
@@ -136,6 +140,7 @@ class Catalog:
         self._search: SearchIndex | None = None
         self._audit: AuditLog | None = None
         self._owns_state = False
+        self._intents = WriteIntents(settings.data_dir / "audit-intents")
 
     def audit_log(self) -> AuditLog:
         """The audit chain of this data folder (in its private state)."""
@@ -145,7 +150,15 @@ class Catalog:
 
             self._audit = AuditLog(PrivateState.of(self.settings.data_dir))
             self._owns_state = True
+            self._recover_audit()
         return self._audit
+
+    def _recover_audit(self) -> None:
+        assert self._audit is not None
+        recorded = self._audit.recover(self._intents, self.store.graph)
+        if recorded:
+            log.warning("audit: %d graph(s) written by an interrupted run recorded now",
+                        len(recorded))
 
     def private_state(self) -> PrivateState:
         """The private state connection this catalog's audit chain writes through; share it
@@ -160,13 +173,18 @@ class Catalog:
 
         if self._audit is not None and self._audit.state is state:
             return
+        fresh = self._audit is None
         if self._audit is not None and self._owns_state:
             self._audit.state.close()
         self._audit = AuditLog(state)
         self._owns_state = False
+        if fresh:
+            self._recover_audit()
 
     def _audit_write(self, graphs: dict[str, list[ox.Triple]]) -> None:
-        self.audit_log().on_write(graphs)
+        audit = self.audit_log()
+        audit.on_write(graphs)
+        audit.state.after_commit(self._intents.settle(graphs))
 
     def stored_graphs(self) -> Iterator[tuple[str, list[ox.Triple]]]:
         """Every named graph of the store with its triples as stored (for `audit verify`)."""
@@ -195,6 +213,7 @@ class Catalog:
         self._listeners.append(listener)
 
     def _commit(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        self._intents.note(graphs)
         self.store.replace_graphs(graphs)
         for listener in self._listeners:
             listener(graphs)
@@ -684,6 +703,7 @@ class Catalog:
                 self._notify(running.result())
 
     def _replace(self, graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
+        self._intents.note(graphs)
         self.store.replace_graphs(graphs)
         return graphs
 
@@ -820,6 +840,7 @@ class Catalog:
         while it takes quads from a Python iterable), so the next chunk is cut meanwhile."""
         store = self.store
         assert isinstance(store, EmbeddedStore)
+        self._intents.note(graphs)
         present = [name for name in graphs if store.has_graph(name)]
         if present:
             store.drop_graphs(present)
@@ -834,6 +855,7 @@ class Catalog:
     def store_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
         """Replace graphs in the store without telling the listeners (call `notify` after):
         a write another thread may make, since the listeners are not thread-safe."""
+        self._intents.note(graphs)
         self.store.replace_graphs(graphs)
 
     def notify(self, graphs: dict[str, list[ox.Triple]]) -> None:
@@ -844,6 +866,22 @@ class Catalog:
     def replace_shared(self, iri: str, triples: list[ox.Triple]) -> None:
         """Replace the graph of one shared thing (an agent, a harvest source...)."""
         self._commit({iri: triples})
+
+    def write_derived(self, payload: bytes, contents: Mapping[str, str]) -> None:
+        """Replace many graphs of derived data (quality scores, use counters) by N-Quads
+        (`payload`) with the bulk loader: recorded in the audit chain (`contents`: each
+        graph's `audit.content_hash` after the write), not passed to the other write
+        listeners (no index reads them)."""
+        self._intents.note(contents)
+        store = self.store
+        present = [name for name in contents if store.has_graph(name)]
+        if present:
+            store.drop_graphs(present)
+        if payload:
+            store.bulk_load(payload, ox.RdfFormat.N_QUADS)
+        audit = self.audit_log()
+        audit.append(contents.items())
+        audit.state.after_commit(self._intents.settle(contents))
 
     def drop_records(self, record_iris: Iterable[str]) -> None:
         """Remove records from the public graph (withdrawn at their source)."""

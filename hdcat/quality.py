@@ -50,6 +50,7 @@ import click
 import pyoxigraph as ox
 
 from hdcat import queries
+from hdcat.audit import content_hash
 from hdcat.namespaces import GRAPH_VOCABULARIES
 from hdcat.state import PrivateState
 
@@ -483,6 +484,14 @@ class Score:
                 out += [ox.Triple(m, RDF_TYPE, DQV_MEASUREMENT),
                         ox.Triple(m, DQV_COMPUTED_ON, ds)]
         return out
+
+    def content(self) -> str:
+        """The audit content hash of `triples()` (made once, by a scoring worker when there
+        is one)."""
+        found = self.__dict__.get("_content_")
+        if found is None:
+            found = self.__dict__["_content_"] = content_hash(self.triples())
+        return found
 
     def digest(self) -> str:
         """A hash of what the measurements say (unchanged: nothing to write)."""
@@ -1340,13 +1349,8 @@ class Quality:
                 self.catalog.replace_shared(GRAPH_METRICS, metric_triples())
             self._metrics_written = True
         if direct:
-            store = self.catalog.store
-            present = [quality_graph(s.record) for s in scores
-                       if store.has_graph(quality_graph(s.record))]
-            if present:
-                store.drop_graphs(present)
-            store.bulk_load("".join(s.nquads() for s in scores).encode(),
-                            ox.RdfFormat.N_QUADS)
+            self.catalog.write_derived("".join(s.nquads() for s in scores).encode(),
+                                       {quality_graph(s.record): s.content() for s in scores})
         else:
             for s in scores:
                 self.catalog.replace_shared(quality_graph(s.record), s.triples())
@@ -1692,6 +1696,7 @@ def _worker_score(iris: list[str]) -> list[Score]:
     scores = _WORKER._score_all([(iri, q) for iri, q in read if q])  # noqa: SLF001
     for s in scores:  # made here, beside the main process's writes
         s.digest()
+        s.content()
         s.dimensions  # noqa: B018 - the sums, cached with the score
     return scores
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,6 +87,7 @@ class PrivateState:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
+        self._after_commit: list[Callable[[], None]] = []
 
     def close(self) -> None:
         self._db.close()
@@ -101,8 +102,10 @@ class PrivateState:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._after_commit.clear()
                 raise
             self._db.execute("COMMIT")
+            self._committed()
 
     @contextmanager
     def locked(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -118,8 +121,24 @@ class PrivateState:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._after_commit.clear()
                 raise
             self._db.execute("COMMIT")
+            self._committed()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once what this connection wrote is committed: now, or at the end of
+        the transaction open here (never, if it is rolled back)."""
+        with self._lock:
+            if self._db.in_transaction:
+                self._after_commit.append(action)
+                return
+        action()
+
+    def _committed(self) -> None:
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()
 
     def _exec(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         with self._lock:

@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from hdcat import queries
+from hdcat.audit import content_hash
 from hdcat.quality import SCHEMA as QUALITY_SCHEMA
 from hdcat.quality import shared_volume
 from hdcat.state import PrivateState
+from hdcat.store import nquads
 
 if TYPE_CHECKING:
     from hdcat.catalog import Catalog
@@ -408,11 +410,8 @@ class Usage:
                                                        totals[CATALOG])
             digests[CATALOG] = (GRAPH_USAGE, _digest(totals[CATALOG]))
         if len(graphs) > 50:
-            store = catalog.store
-            present = [g for g in graphs if store.has_graph(g)]
-            if present:
-                store.drop_graphs(present)
-            store.replace_graphs(graphs)
+            catalog.write_derived(nquads(graphs),
+                                  {g: content_hash(t) for g, t in graphs.items()})
         else:
             for name, triples in graphs.items():
                 catalog.replace_shared(name, triples)

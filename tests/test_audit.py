@@ -114,3 +114,82 @@ def test_role_change_is_in_the_chain(catalog: Catalog) -> None:
     assert (entry.actor, entry.action) == ("admin", "role-change")
     assert accounts.get("erin").role == "curator"
     assert catalog.audit_log().verify(catalog.stored_graphs()) == []
+
+
+def test_bulk_written_scores_and_counters_are_in_the_chain(catalog: Catalog) -> None:
+    """Quality graphs of a whole-catalog recompute and use counters go to the store with the
+    bulk loader (not through the write listeners); they are audited all the same."""
+    from hdcat.quality import Quality, quality_graph
+    from hdcat.usage import USAGE_SUFFIX, Usage
+
+    datasets = [ds for _r, ds in catalog.records()]
+    assert len(datasets) > 50  # more than one write each: the bulk path
+    usage = Usage(catalog.private_state(), catalog.settings.data_dir)
+    for i, ds in enumerate(datasets):
+        usage.hit("view", ds, f"192.0.2.{i % 250}", "Mozilla/5.0 Firefox/120.0")
+    with audit.acting("tester", "quality"):
+        assert Quality(catalog).recompute(workers=0) == len(datasets)
+        assert usage.publish(catalog) > 50
+    log = catalog.audit_log()
+    assert log.verify(catalog.stored_graphs()) == []
+    record, _ = catalog.find_record("https://hdcat.example.org/dataset/adult-tobacco-survey")
+    for graph in (quality_graph(record), record + USAGE_SUFFIX):
+        trail = log.trail(graph)
+        assert trail and trail[-1].action == "quality", graph
+        assert trail[-1].content == content_hash(catalog.store.graph(graph))
+
+
+def _interrupted(catalog: Catalog, graphs: dict[str, list[ox.Triple]]) -> None:
+    """What a process killed between its store write and its audit entries leaves."""
+    catalog._intents.note(graphs)  # noqa: SLF001 - the step before the store write
+    catalog.store.replace_graphs(graphs)
+
+
+def test_a_write_cut_short_by_a_kill_is_recorded_at_the_next_open(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    catalog = Catalog(Settings(data_dir=data))
+    catalog.initialize(demo=True)
+    record, _ = catalog.find_record("https://hdcat.example.org/dataset/adult-tobacco-survey")
+    changed = [*catalog.record_triples(record),
+               ox.Triple(A, B, ox.Literal("written, then killed"))]
+    with audit.acting("harvester", "harvest"):
+        _interrupted(catalog, {record: changed})
+    # A note whose write never reached the store (killed before it) changes nothing.
+    catalog._intents.note(["https://x.example.org/never-written"])  # noqa: SLF001
+    catalog.close()
+
+    tampered = Catalog(Settings(data_dir=data))
+    tampered.store.replace_graphs({"https://x.example.org/behind-its-back": [
+        ox.Triple(A, C, ox.Literal("no note"))]})
+    tampered.close()
+
+    reopened = Catalog(Settings(data_dir=data))
+    try:
+        log = reopened.audit_log()
+        problems = log.verify(reopened.stored_graphs())
+        # The interrupted write is recorded (for whom it was made); the change without a
+        # note is still reported: a note is not a licence to write outside hdcat.
+        assert [(p.kind, p.subject) for p in problems] == [
+            ("unrecorded", "https://x.example.org/behind-its-back")]
+        last = log.trail(record)[-1]
+        assert (last.actor, last.action) == ("harvester", "harvest (interrupted)")
+        assert last.content == content_hash(changed)
+        assert log.trail("https://x.example.org/never-written") == []
+        assert list((data / "audit-intents").glob("*.json")) == []
+    finally:
+        reopened.close()
+
+
+def test_notes_are_removed_once_the_entries_are_committed(catalog: Catalog) -> None:
+    record, _ = catalog.find_record("https://hdcat.example.org/dataset/adult-tobacco-survey")
+    folder = catalog.settings.data_dir / "audit-intents"
+    state = catalog.private_state()
+    with state.transaction():  # a harvested page: entries committed with the page
+        catalog.replace_shared("https://x.example.org/agent", [
+            ox.Triple(A, B, ox.Literal("in a page"))])
+        assert len(list(folder.glob("*.json"))) == 1
+    assert list(folder.glob("*.json")) == []
+    with pytest.raises(RuntimeError), state.transaction():  # a page that fails
+        catalog.drop_records([record])
+        raise RuntimeError("the page failed")
+    assert len(list(folder.glob("*.json"))) == 1  # its entries were rolled back: kept

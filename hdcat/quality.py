@@ -1091,6 +1091,10 @@ CREATE TABLE IF NOT EXISTS quality_agg (
     key TEXT PRIMARY KEY,
     n INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quality_follow (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quality_creator (
     record TEXT NOT NULL,
     creator TEXT NOT NULL,
@@ -1110,6 +1114,8 @@ DIRECT_WRITE = 50
 """Above this many records in one write, their quality graphs are written to the store in one
 atomic replace rather than one catalog write each."""
 GROUP = 50
+CATCH_UP_CHUNK = 500
+"""Graphs read from the store and scored together when catching up."""
 
 
 def quality_graph(record: str) -> str:
@@ -1222,7 +1228,7 @@ class Quality:
         """Seconds each listener call took (the last 1000), for the benchmark."""
         self.cpu_timings: list[float] = []
         """CPU seconds of this thread in each listener call (the last 1000)."""
-        self._backfill: threading.Thread | None = None
+        self._catching_up: threading.Thread | None = None
 
     # -- keeping in step
 
@@ -1239,26 +1245,32 @@ class Quality:
         them never comes back here. Never fails a write: errors are logged."""
         started, cpu = time.perf_counter(), time.thread_time()
         try:
-            if GRAPH_VOCABULARIES in graphs:
-                self.scorer.forget_vocabulary()
-            records: list[tuple[str, Sequence[ox.Triple]]] = []
-            dropped: list[str] = []
-            for name, triples in graphs.items():
-                if is_own_graph(name):
-                    continue
-                if not triples:
-                    dropped.append(name)
-                elif record_dataset(name, triples) is not None:
-                    records.append((name, triples))
-            if dropped:
-                self._drop(dropped)
-            if records:
-                self._score_and_store(records)
+            self._apply(graphs)
         except Exception:  # noqa: BLE001 - a listener never fails the catalog's write
             log.exception("quality scores out of step (run `hdcat quality --recompute`)")
         self.timings.append(time.perf_counter() - started)
         self.cpu_timings.append(time.thread_time() - cpu)
         del self.timings[:-1000], self.cpu_timings[:-1000]
+
+    def _apply(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> int:
+        """Score the record graphs among `graphs`, drop the scores of the graphs emptied;
+        returns how many graphs that was."""
+        if GRAPH_VOCABULARIES in graphs:
+            self.scorer.forget_vocabulary()
+        records: list[tuple[str, Sequence[ox.Triple]]] = []
+        dropped: list[str] = []
+        for name, triples in graphs.items():
+            if is_own_graph(name):
+                continue
+            if not triples:
+                dropped.append(name)
+            elif record_dataset(name, triples) is not None:
+                records.append((name, triples))
+        if dropped:
+            self._drop(dropped)
+        if records:
+            self._score_and_store(records)
+        return len(records) + len(dropped)
 
     def _drop(self, names: list[str]) -> None:
         known = {r["record"] for r in self._rows_in("record", names, "SELECT record FROM"
@@ -1493,29 +1505,48 @@ class Quality:
             records = self.catalog.count_records()
         return max(records - self._totals().get("records", 0), 0)
 
-    def backfill_in_background(self) -> bool:
-        """Score the records that have no score yet, in a thread (one at a time); True when
-        a run was started."""
-        if self._backfill is not None and self._backfill.is_alive():
+    def catch_up(self) -> int:
+        """Score what was written by processes that did not keep the scores (`hdcat load`,
+        a command-line harvest or publication): the graphs of the audit chain's entries
+        since the scores last followed it, unless scored after that entry, then the records
+        that have no score at all. Returns the records scored or dropped."""
+        audit = self.catalog.audit_log()
+        head = self.state.rows("SELECT MAX(seq) AS head FROM audit")[0]["head"] or 0
+        found = self.state.rows("SELECT seq FROM quality_follow WHERE id = 1")
+        mark = found[0]["seq"] if found else 0
+        done = 0
+        if head > mark:
+            stale = [row["graph"] for row in audit.state.rows(
+                "SELECT a.graph FROM (SELECT graph, MAX(at) AS at FROM audit WHERE seq > ?"
+                " AND seq <= ? GROUP BY graph) a LEFT JOIN quality_score q"
+                " ON q.record = a.graph WHERE q.computed IS NULL OR q.computed <= a.at",
+                (mark, head)) if not is_own_graph(row["graph"])]
+            for start in range(0, len(stale), CATCH_UP_CHUNK):
+                part = stale[start:start + CATCH_UP_CHUNK]
+                done += self._apply({g: self.catalog.store.graph(g) for g in part})
+        if not found:  # never followed: records written before the audit chain too
+            scored = {r["record"] for r in self.state.rows("SELECT record FROM quality_score")}
+            missing = [r for r, _ds in self.catalog.records() if r not in scored]
+            if missing:
+                done += self.recompute(missing)
+        self.state.execute("INSERT INTO quality_follow (id, seq) VALUES (1, ?)"
+                           " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq", (head,))
+        return done
+
+    def catch_up_in_background(self) -> bool:
+        """`catch_up` in a thread (one at a time); True when a run was started."""
+        if self._catching_up is not None and self._catching_up.is_alive():
             return False
-        scored = {r["record"] for r in self.state.rows("SELECT record FROM quality_score")}
-        missing = [r for r, _ds in self.catalog.records() if r not in scored]
-        if not missing:
-            return False
-        self._backfill = threading.Thread(target=self._run_backfill, args=(missing,),
-                                          name="hdcat-quality-backfill", daemon=True)
-        self._backfill.start()
+        self._catching_up = threading.Thread(target=self._run_catch_up,
+                                          name="hdcat-quality-catch-up", daemon=True)
+        self._catching_up.start()
         return True
 
-    def _run_backfill(self, missing: list[str]) -> None:
+    def _run_catch_up(self) -> None:
         try:
-            self.recompute(missing)
+            self.catch_up()
         except Exception:  # noqa: BLE001 - a background job logs and ends
-            log.exception("quality backfill failed")
-
-    @property
-    def backfilling(self) -> bool:
-        return self._backfill is not None and self._backfill.is_alive()
+            log.exception("quality catch-up failed")
 
     # -- links
 
@@ -1808,6 +1839,8 @@ def cli(ctx: click.Context, recompute: bool, check_links: bool, publish_usage: b
         show = sys.stderr.isatty() if progress is None else progress
         out["recomputed"] = q.recompute(progress=show)
         out["seconds"] = round(time.perf_counter() - started, 2)
+    else:  # what other commands wrote since the scores last followed the audit chain
+        out["caught_up"] = q.catch_up()
     if check_links:
         out["links"] = q.check_links(limit=10_000)
     if publish_usage:
@@ -1834,7 +1867,7 @@ def cli(ctx: click.Context, recompute: bool, check_links: bool, publish_usage: b
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    for key in ("recomputed", "seconds", "links", "usage_graphs_written"):
+    for key in ("recomputed", "caught_up", "seconds", "links", "usage_graphs_written"):
         if key in out:
             click.echo(f"{key}: {out[key]}")
     if "record" in out:

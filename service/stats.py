@@ -150,8 +150,9 @@ i18n.MESSAGES.update(
 
 
 class Background:
-    """One daemon thread: link checks (hosts the operator allows only), re-scoring of the
-    records whose links changed, and publication of the use counters, each at its interval.
+    """One daemon thread: scoring what other processes wrote (`Quality.catch_up`), link
+    checks (hosts the operator allows only), re-scoring of the records whose links changed,
+    and publication of the use counters, each at its interval.
     Started by the first request, so a page never waits on it."""
 
     def __init__(self, q: quality.Quality, u: usage.Usage) -> None:
@@ -177,6 +178,9 @@ class Background:
         """Do what is due now."""
         now = time.time() if now is None else now
         done: dict[str, int] = {}
+        caught_up = self.quality.catch_up()
+        if caught_up:
+            done["caught_up"] = caught_up
         settings = self.quality.settings
         if settings.allowed_hosts and now - self.last_links >= settings.check_interval:
             self.last_links = now
@@ -674,7 +678,7 @@ def dashboard() -> str:
     q = _quality()
     unscored = q.unscored(current_app.search.count())  # type: ignore[attr-defined]
     if unscored:
-        q.backfill_in_background()
+        q.catch_up_in_background()
     tables = _tables()
     summary = _cached("quality:summary", q.summary)
     violations = tables["quality-violations"][1]()

@@ -548,3 +548,46 @@ def test_dashboard_totals_follow_writes_and_drops(catalog: Catalog, q: Quality) 
     q.state.execute("DELETE FROM quality_agg")
     again = Quality(catalog, q.state, q.settings)
     assert again.summary() == summary
+
+
+def test_writes_of_other_processes_are_caught_up_from_the_audit_chain(tmp_path: Path) -> None:
+    """`hdcat load` and other commands write without keeping the scores; the server (and
+    `hdcat quality`) score what they wrote by following the audit chain."""
+    from click.testing import CliRunner
+
+    from hdcat.cli import main
+
+    base = tmp_path / "in"
+    base.mkdir()
+    for name, parts in (("c0", {}), ("c1", {"keyword": None}), ("c2", {})):
+        (base / f"{name}.ttl").write_text(record(name, **parts), encoding="utf-8")
+    runner = CliRunner()
+
+    def hdcat(*args: str) -> str:
+        result = runner.invoke(main, ["--data", str(tmp_path / "data"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    hdcat("init")
+    hdcat("load", "--no-validate", str(base / "c0.ttl"), str(base / "c1.ttl"))
+    out = json.loads(hdcat("quality", "--json"))
+    assert out["caught_up"] == 2 and out["summary"]["records"] == 2
+    assert ["keywordAvailability", 1] in out["violations"]
+    # Nothing written since: nothing to do.
+    assert json.loads(hdcat("quality", "--json"))["caught_up"] == 0
+    # A record changed, one added, one withdrawn, all by commands that keep no scores.
+    (base / "c1.ttl").write_text(record("c1"), encoding="utf-8")
+    hdcat("load", "--no-validate", str(base / "c1.ttl"), str(base / "c2.ttl"))
+    cat = Catalog(Settings(data_dir=tmp_path / "data", base_iri=B))
+    cat.drop_records([f"{B}/record/c0"])
+    q = Quality(cat, settings=QualitySettings())  # as the server's background job has it
+    try:
+        assert q.catch_up() == 3
+        assert q.get(f"{B}/record/c0") is None
+        assert not cat.store.has_graph(f"{B}/record/c0#quality")
+        assert q.get(f"{B}/record/c1").score.points["keywordAvailability"] == 30
+        assert q.get(f"{B}/record/c2") is not None and q.summary()["records"] == 2
+        assert "keywordAvailability" not in [i.key for i, _n in q.violations()]
+        assert q.catch_up() == 0
+    finally:
+        cat.close()

@@ -1521,9 +1521,18 @@ class Quality:
                 " AND seq <= ? GROUP BY graph) a LEFT JOIN quality_score q"
                 " ON q.record = a.graph WHERE q.computed IS NULL OR q.computed <= a.at",
                 (mark, head)) if not is_own_graph(row["graph"])]
-            for start in range(0, len(stale), CATCH_UP_CHUNK):
-                part = stale[start:start + CATCH_UP_CHUNK]
-                done += self._apply({g: self.catalog.store.graph(g) for g in part})
+            if len(stale) >= POOL_MIN:  # a command-line load: score it as recompute does
+                records = {r for r, _ds in self.catalog.records()}
+                scored = {r["record"] for r in self.state.rows(
+                    "SELECT record FROM quality_score")}
+                gone = [g for g in stale if g not in records and g in scored]
+                if gone:
+                    self._drop(gone)
+                done += len(gone) + self.recompute([g for g in stale if g in records])
+            else:
+                for start in range(0, len(stale), CATCH_UP_CHUNK):
+                    part = stale[start:start + CATCH_UP_CHUNK]
+                    done += self._apply({g: self.catalog.store.graph(g) for g in part})
         if not found:  # never followed: records written before the audit chain too
             scored = {r["record"] for r in self.state.rows("SELECT record FROM quality_score")}
             missing = [r for r, _ds in self.catalog.records() if r not in scored]

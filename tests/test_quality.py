@@ -550,12 +550,18 @@ def test_dashboard_totals_follow_writes_and_drops(catalog: Catalog, q: Quality) 
     assert again.summary() == summary
 
 
-def test_writes_of_other_processes_are_caught_up_from_the_audit_chain(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pool_min", [5000, 1], ids=["in-process", "as-recompute"])
+def test_writes_of_other_processes_are_caught_up_from_the_audit_chain(
+        tmp_path: Path, pool_min: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """`hdcat load` and other commands write without keeping the scores; the server (and
-    `hdcat quality`) score what they wrote by following the audit chain."""
+    `hdcat quality`) score what they wrote by following the audit chain (many graphs: with
+    recompute's worker process)."""
     from click.testing import CliRunner
 
+    from hdcat import quality
     from hdcat.cli import main
+
+    monkeypatch.setattr(quality, "POOL_MIN", pool_min)
 
     base = tmp_path / "in"
     base.mkdir()

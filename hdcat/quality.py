@@ -1229,6 +1229,7 @@ class Quality:
         self.cpu_timings: list[float] = []
         """CPU seconds of this thread in each listener call (the last 1000)."""
         self._catching_up: threading.Thread | None = None
+        self._catch_up_lock = threading.Lock()
 
     # -- keeping in step
 
@@ -1509,7 +1510,16 @@ class Quality:
         """Score what was written by processes that did not keep the scores (`hdcat load`,
         a command-line harvest or publication): the graphs of the audit chain's entries
         since the scores last followed it, unless scored after that entry, then the records
-        that have no score at all. Returns the records scored or dropped."""
+        that have no score at all. Returns the graphs scored or dropped (0 when another
+        thread is catching up)."""
+        if not self._catch_up_lock.acquire(blocking=False):
+            return 0
+        try:
+            return self._catch_up()
+        finally:
+            self._catch_up_lock.release()
+
+    def _catch_up(self) -> int:
         audit = self.catalog.audit_log()
         head = self.state.rows("SELECT MAX(seq) AS head FROM audit")[0]["head"] or 0
         found = self.state.rows("SELECT seq FROM quality_follow WHERE id = 1")

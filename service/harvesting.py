@@ -20,6 +20,7 @@ from hdcat.errors import HdcatError
 from hdcat.state import PrivateState
 from service import i18n
 from service.auth import current_account, require
+from service.negotiation import wants_json
 
 bp = Blueprint("harvesting", __name__)
 
@@ -56,13 +57,6 @@ def _state() -> PrivateState:
     return current_app.catalog.private_state()  # type: ignore[attr-defined]
 
 
-def _wants_json() -> bool:
-    return request.args.get("format") == "json" or (
-        request.accept_mimetypes.best_match(["text/html", "application/json"])
-        == "application/json"
-    )
-
-
 @bp.route("/harvest")
 def sources():
     state = _state()
@@ -70,7 +64,7 @@ def sources():
     for source in state.sources():
         runs = state.runs(source.name, limit=1)
         rows.append({"source": source, "last": runs[0] if runs else None})
-    if _wants_json():
+    if wants_json():
         return jsonify([
             {"name": r["source"].name, "kind": r["source"].kind, "url": r["source"].url,
              "strict": r["source"].strict,
@@ -144,7 +138,7 @@ def source(name: str):
     if found is None:
         abort(404)
     runs = state.runs(name)
-    if _wants_json():
+    if wants_json():
         return jsonify({"name": found.name, "kind": found.kind, "url": found.url,
                         "runs": [r.report | {"id": r.id, "status": r.status,
                                              "started": r.started, "finished": r.finished}

@@ -25,6 +25,7 @@ from hdcat.workflow import ACTIONS, EDITABLE, WorkflowError
 from service import i18n
 from service.auth import current_account, require, safe_next, workflow
 from service.i18n import lang
+from service.negotiation import wants_json
 
 bp = Blueprint("submissions", __name__)
 
@@ -65,13 +66,6 @@ i18n.MESSAGES.update({
 })
 
 
-def _wants_json() -> bool:
-    return request.args.get("format") == "json" or (
-        request.accept_mimetypes.best_match(["text/html", "application/json"])
-        == "application/json"
-    )
-
-
 def _turtle(triples: list[ox.Triple]) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
 
@@ -97,7 +91,7 @@ def listing() -> Response | str:
     flow = workflow()
     mine = flow.list(owner=account.name)
     queue = flow.queue(account) if account.can("curator") else []
-    if _wants_json():
+    if wants_json():
         return jsonify({"mine": [s.to_json() for s in mine],
                         "queue": [s.to_json() for s in queue]})
     return render_template("submissions.html", mine=mine, queue=queue)
@@ -149,7 +143,7 @@ def new() -> Response | str | tuple[str, int]:
     if upload is not None and upload.filename:
         created = workflow().create_from_bytes(current_account(), upload.filename,
                                                upload.read())
-        return _created_response(created, _wants_json())
+        return _created_response(created, wants_json())
     flow = workflow()
     spec = _spec()
     dataset = flow.new_dataset_iri()
@@ -176,7 +170,7 @@ def show(sid: str) -> Response | str:
         abort(404)
     report = flow.validate(sub, published=sub.state == "published")
     history = flow.history(sub.dataset)
-    if _wants_json():
+    if wants_json():
         return jsonify(sub.to_json() | {
             "validation": [r.to_json(lang()) for r in report.results],
             "history": [h.to_json() for h in history],

@@ -278,6 +278,11 @@ class AuditLog:
         """A catalog write listener: one entry per graph written (empty: removed)."""
         self.append((iri, content_hash(triples)) for iri, triples in graphs.items())
 
+    def recent(self, limit: int = 100) -> list[Entry]:
+        """The last `limit` entries, newest first."""
+        return [Entry(**row) for row in self.state.rows(
+            "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", (limit,))]
+
     def trail(self, graph: str) -> list[Entry]:
         return [Entry(**row) for row in self.state.rows(
             "SELECT * FROM audit WHERE graph = ? ORDER BY seq", (graph,))]

@@ -36,6 +36,7 @@ def create_app(catalog: Catalog) -> Flask:
         "citedby",
         "stats",
         "dedup",
+        "audit",
     ):
         try:
             module = __import__(f"service.{name}", fromlist=["bp"])

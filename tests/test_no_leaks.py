@@ -284,7 +284,7 @@ MUST_BE_PRIVATE = {
     ("/api/me", "GET"), ("/api/datasets/versions", "POST"), ("/api/datasets/withdraw", "POST"),
     ("/access-requests", "GET"), ("/access-requests/<rid>", "POST"), ("/versions", "POST"),
     ("/withdraw", "POST"), ("/harvest/new", "GET"), ("/harvest", "POST"),
-    ("/harvest/<name>/run", "POST"),
+    ("/harvest/<name>/run", "POST"), ("/audit", "GET"),
 }
 
 

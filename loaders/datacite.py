@@ -336,6 +336,21 @@ def _geo(b: Builder, ds: Subject, g: dict) -> None:
         b.warn(f"geoLocation {g!r} has bad coordinates, not mapped")
 
 
+def _json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
 def map_document(url: str, body: bytes) -> Page:
     """A DataCite XML document (one or more <resource>) or JSON (a REST API answer)."""
     page = Page([], url)
@@ -343,15 +358,23 @@ def map_document(url: str, body: bytes) -> Page:
     if body.lstrip()[:1] in (b"{", b"["):
         doc = json.loads(body.decode("utf-8"))
         data = doc.get("data", doc) if isinstance(doc, dict) else doc
-        for item in as_list(data):
-            attrs = item.get("attributes", item) if isinstance(item, dict) else {}
-            items.append((str(attrs.get("doi") or item.get("id") or "?"), attrs))
+        for index, item in enumerate(as_list(data)):
+            attrs = item.get("attributes", item) if isinstance(item, dict) else item
+            if not isinstance(attrs, dict):
+                # An item that is not an object (or whose attributes are not): a bad record
+                # of this page, named by its place in the list; the others still load.
+                key = f"item {index}"
+                what = "the record" if attrs is item else "its `attributes`"
+                page.errors.append(MappingError(key, f"datacite {key}: {what} must be a JSON "
+                                                     f"object, not {_json_type(attrs)}"))
+                continue
+            items.append((str(attrs.get("doi") or item.get("id") or f"item {index}"), attrs))
     else:
         root = ET.fromstring(body)
         for res in find_resources(root):
             attrs = resource_to_attributes(res)
             items.append((str(attrs.get("doi") or "?"), attrs))
-    page.total = len(items)
+    page.total = len(items) + len(page.errors)
     for key, attrs in items:
         try:
             b = map_attributes(attrs, f"datacite {key}")

@@ -15,6 +15,7 @@ from hdcat.namespaces import PREFIXES
 from hdcat.workflow import Submission, WorkflowError
 from service.auth import current_account, require, workflow
 from service.i18n import lang
+from service.pages import keep_headers
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,13 +33,16 @@ NAMED_FORMATS = {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "appli
 
 
 def _error(status: int, en: str, zh: str | None = None, **extra: object) -> Response:
-    body = {"error": en, "message": {"en": en, "zh": zh or en}} | extra
-    return jsonify(body), status  # type: ignore[return-value]
+    response = jsonify({"error": en, "message": {"en": en, "zh": zh or en}} | extra)
+    response.status_code = status
+    return response
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(e: HTTPException) -> Response:
-    return _error(e.code or 500, e.description or e.name)
+    """An HTTP error as an API Error, with the exception's own headers (Allow, Retry-After,
+    WWW-Authenticate...)."""
+    return keep_headers(_error(e.code or 500, e.description or e.name), e)
 
 
 @bp.errorhandler(WorkflowError)
@@ -125,7 +129,13 @@ def list_submissions() -> Response:
 @require("submitter", write=True)
 def create_submission() -> Response:
     created = workflow().create(current_account(), _body_triples(), source="api")
-    status = 201 if created.drafts and not created.errors else (207 if created.drafts else 400)
+    if not created.drafts:
+        # Nothing could be made a draft: a refusal, answered as every API error (an Error
+        # with `error`), the reasons one by one in `errors`.
+        reasons = "; ".join(created.errors) or "the metadata describes no dataset"
+        return _error(400, f"no draft was created: {reasons}", f"未创建任何草稿:{reasons}",
+                      errors=created.errors)
+    status = 207 if created.errors else 201
     return jsonify({"submissions": [_submission_json(s, detail=True) for s in created.drafts],
                     "errors": created.errors}), status  # type: ignore[return-value]
 

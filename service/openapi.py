@@ -27,6 +27,11 @@ _RDF_BODY = {
 }
 _SID = {"name": "sid", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERRORS = {"400": _error(), "401": _error(), "403": _error(), "404": _error()}
+# A request body over the data folder's `max_upload_bytes` is refused with 413 (every
+# operation that reads a body); an RDF body of a media type that is neither JSON nor RDF
+# with 415 (the operations that take RDF).
+_TOO_LARGE = {"413": _error()}
+_UNSUPPORTED = {"415": _error()}
 
 
 def document(server: str) -> dict[str, object]:
@@ -66,14 +71,15 @@ def document(server: str) -> dict[str, object]:
                     "requestBody": _RDF_BODY,
                     "responses": {"201": _ok("Created", "Drafts created"),
                                   "207": _ok("Created", "Some drafts created, some refused"),
-                                  "415": _error(), **_ERRORS}},
+                                  **_ERRORS, **_TOO_LARGE, **_UNSUPPORTED}},
             },
             "/api/submissions/{sid}": {
                 "parameters": [_SID],
                 "get": {"summary": "A submission with its checks, history and RDF",
                         "responses": {"200": _ok("Submission"), **_ERRORS}},
                 "put": {"summary": "Replace a draft's metadata", "requestBody": _RDF_BODY,
-                        "responses": {"200": _ok("Submission"), "409": _error(), **_ERRORS}},
+                        "responses": {"200": _ok("Submission"), "409": _error(), **_ERRORS,
+                                      **_TOO_LARGE, **_UNSUPPORTED}},
                 "delete": {"summary": "Discard a draft",
                            "responses": {"204": {"description": "Deleted"}, "409": _error(),
                                          **_ERRORS}},
@@ -87,18 +93,19 @@ def document(server: str) -> dict[str, object]:
                         "schema": {"type": "object",
                                    "properties": {"comment": {"type": "string"}}}}}},
                     "responses": {"200": _ok("Submission"), "409": _error(),
-                                  "422": _error(), **_ERRORS}},
+                                  "422": _error(), **_ERRORS, **_TOO_LARGE}},
             },
             "/api/datasets/versions": {"post": {
                 "summary": "Start a new version of a published dataset (a draft)",
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/DatasetRef"}}}},
-                "responses": {"201": _ok("Submission"), **_ERRORS}}},
+                "responses": {"201": _ok("Submission"), "409": _error(), **_ERRORS,
+                              **_TOO_LARGE}}},
             "/api/datasets/withdraw": {"post": {
                 "summary": "Withdraw a published dataset (leaves a tombstone)",
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/DatasetRef"}}}},
-                "responses": {"200": {"description": "Withdrawn"}, **_ERRORS}}},
+                "responses": {"200": {"description": "Withdrawn"}, **_ERRORS, **_TOO_LARGE}}},
             "/api/datasets/history": {"get": {
                 "summary": "A dataset's publication history", "security": [],
                 "parameters": [{"name": "dataset", "in": "query", "required": True,
@@ -121,7 +128,8 @@ def document(server: str) -> dict[str, object]:
                             "score": {"type": "number", "minimum": 0, "maximum": 1},
                             "band": {"enum": ["duplicate", "overlap", "distinct"]},
                             "why": {"type": "array", "items": {"type": "string"}}}}}}}}}},
-                    "400": _error(), "415": _error()}}},
+                    "400": _error(), "413": {"description": "The body is over the size limit"},
+                    "415": _error()}}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -168,7 +176,10 @@ def document(server: str) -> dict[str, object]:
                                     "items": {"$ref": "#/components/schemas/Submission"}},
                     "errors": {"type": "array", "items": {"type": "string"}}}},
                 "Error": {"type": "object", "required": ["error"], "properties": {
-                    "error": {"type": "string"},
+                    "error": {"type": "string", "description": "What is wrong (in English)"},
+                    "errors": {"type": "array", "items": {"type": "string"},
+                               "description": "Each reason, when there are several (a"
+                                              " creation that made no draft)"},
                     "message": {"type": "object", "properties": {
                         "en": {"type": "string"}, "zh": {"type": "string"}}},
                     "validation": {"type": "array",

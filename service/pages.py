@@ -606,15 +606,35 @@ def not_acceptable(_error: Exception) -> Response:
     return _vary(Response(body, status=406, mimetype="text/plain"))
 
 
+def keep_headers(response: Response, error: HTTPException) -> Response:
+    """`response`, made for `error`, with the headers the exception itself answers with
+    (Allow of a 405, WWW-Authenticate of a 401, Retry-After of a 429 or 503...): a handler
+    that renders its own body must not drop them."""
+    try:
+        headers = error.get_response().headers
+    except Exception:  # noqa: BLE001 - never fail while reporting
+        log.exception("reading the headers of %r failed", error)
+        return response
+    own = [(name, value) for name, value in headers.items()
+           if name.lower() not in ("content-type", "content-length")]
+    for name in {name for name, _value in own}:
+        response.headers.pop(name, None)
+    for name, value in own:
+        response.headers.add(name, value)
+    return response
+
+
 @bp.app_errorhandler(Exception)
 def server_error(error: Exception) -> Response:
-    """Any other failure: HTTP errors pass through; anything else is logged and answered
-    with a 500 page that shows no details."""
+    """Any other failure: HTTP errors pass through (an HTML page for a browser, with the
+    exception's own headers); anything else is logged and answered with a 500 page that
+    shows no details."""
     if isinstance(error, HTTPException):
         if error.code and 400 <= error.code < 500 and _wants_html():
             try:
-                return _html("error.html", status=error.code, title=f"{error.code} {error.name}",
+                page = _html("error.html", status=error.code, title=f"{error.code} {error.name}",
                              text=error.description or "")
+                return keep_headers(page, error)
             except Exception:  # noqa: BLE001 - never fail while reporting
                 log.exception("rendering the %s page failed", error.code)
         return error  # type: ignore[return-value]

@@ -114,13 +114,6 @@ def _real_sid(case, world: World) -> None:  # noqa: ANN001 - a schemathesis Case
 #   HISTORY_BUG, with its own test.)
 NOT_APPLICABLE = [checks.positive_data_acceptance, checks.negative_data_rejection]
 
-ALLOW_BUG = ("service/pages.py:609-619 server_error renders every 4xx HTTPException as an HTML "
-             "page when the client does not ask for anything else (no Accept header) and drops "
-             "the exception's headers: a 405 (e.g. TRACE /api/me) has no Allow header, which "
-             "RFC 9110 requires; the /api/ blueprint's JSON handler never sees routing errors")
-PUT_415_BUG = ("service/openapi.py: PUT /api/submissions/{sid} does not document 415, which "
-               "service/api.py _body_triples answers for a body that is neither JSON nor RDF "
-               "(POST /api/submissions documents it)")
 HISTORY_BUG = ("service/api.py:190 history(): the `dataset` query parameter is required by the "
                "document but a request without it is answered 200 with an empty history "
                "instead of 400")
@@ -129,14 +122,6 @@ JSONLD_BUG = ("service/api.py:86-95 _body_triples: for a JSON-LD body (Content-T
               "not valid JSON, hdcat/rdfio.py:161 prepare_jsonld raises InputError, which the "
               "`except (SyntaxError, ValueError)` does not catch: POST /api/submissions and "
               "PUT /api/submissions/{sid} answer 500 instead of 400")
-CREATED_400_BUG = ("service/api.py:126-129 create_submission answers 400 with the Created "
-                   "body ({\"submissions\": [], \"errors\": [...]}) when nothing could be "
-                   "made a draft, but service/openapi.py declares 400 as an Error "
-                   "({\"error\": ...} required)")
-# Checks left out for one operation because of a known bug; each has its own xfail test.
-KNOWN_BUGS: dict[str, list] = {
-    "PUT /api/submissions/{sid}": [checks.status_code_conformance],
-}
 
 
 def _invalid_jsonld(case) -> bool:  # noqa: ANN001 - a schemathesis Case
@@ -165,25 +150,14 @@ def _invalid_jsonld(case) -> bool:  # noqa: ANN001 - a schemathesis Case
 def test_api_conforms_to_its_openapi_document(case, world: World) -> None:  # noqa: ANN001
     _real_sid(case, world)
     case.operation.schema.app = world.app  # for the checks' own probe requests
-    label = case.operation.label
     headers = {"Authorization": f"Bearer {world.token}"}
     response = case.call(headers=headers, app=world.app)
     if response.status_code == 500 and _invalid_jsonld(case):
         return  # JSONLD_BUG, shown by test_invalid_jsonld_body_is_a_400
-    excluded = [*NOT_APPLICABLE, checks.unsupported_method, *KNOWN_BUGS.get(label, [])]
-    if label == "POST /api/submissions" and response.status_code == 400:
-        body = response.json()
-        if "error" not in body:  # CREATED_400_BUG: the Created shape instead of an Error
-            excluded.append(checks.response_schema_conformance)
-            assert isinstance(body["errors"], list) and body["errors"]
-            assert body["submissions"] == []
+    excluded = [*NOT_APPLICABLE, checks.unsupported_method]
     case.validate_response(response, excluded_checks=excluded, headers=headers,
                            transport_kwargs={"app": world.app, "headers": headers})
     assert response.status_code < 500
-    if checks.status_code_conformance in excluded:
-        documented = {int(code) for code in case.operation.definition.raw["responses"]
-                      if code.isdigit()}
-        assert response.status_code in documented | {415}, response.status_code  # PUT_415_BUG
 
 
 @pytest.mark.parametrize("how", ["ld+json", "json"])
@@ -200,31 +174,31 @@ def test_invalid_jsonld_body_is_a_400(world: World, how: str, method: str) -> No
     assert r.status_code == 400, r.status_code
 
 
-@pytest.mark.xfail(strict=True, reason=CREATED_400_BUG)
 def test_refused_creation_answers_the_documented_error(world: World) -> None:
     r = world.app.test_client().post(
         "/api/submissions", data=b"<urn:a> <urn:b> <urn:c> .",
         headers={"Authorization": f"Bearer {world.token}", "Content-Type": "text/turtle"})
     assert r.status_code == 400
     assert isinstance(r.get_json().get("error"), str), r.get_json()
+    assert "dcat:Dataset" in r.get_json()["error"], r.get_json()  # names what is wrong
 
 
-@pytest.mark.xfail(strict=True, reason=ALLOW_BUG)
 @pytest.mark.parametrize("path", ["/api/me", "/api/submissions", "/api/openapi.json"])
 def test_405_names_the_allowed_methods(world: World, path: str) -> None:
     r = world.app.test_client().open(path, method="TRACE",
                                      headers={"Authorization": f"Bearer {world.token}"})
     assert r.status_code == 405
     assert r.headers.get("Allow"), dict(r.headers)
+    assert "GET" in r.headers["Allow"] and "TRACE" not in r.headers["Allow"], r.headers["Allow"]
 
 
-@pytest.mark.xfail(strict=True, reason=PUT_415_BUG)
 def test_put_documents_every_status_it_answers(world: World) -> None:
     r = world.app.test_client().put(f"/api/submissions/{world.sids[0]}", data=b"x",
                                     headers={"Authorization": f"Bearer {world.token}",
                                              "Content-Type": "text/csv"})
     documented = document("http://localhost")["paths"]["/api/submissions/{sid}"]["put"][
         "responses"]
+    assert r.status_code == 415, r.status_code
     assert str(r.status_code) in documented, r.status_code
 
 

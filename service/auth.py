@@ -25,6 +25,8 @@ from flask import (
     request,
     session,
 )
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 from werkzeug.wrappers import Response
 
 from hdcat.accounts import Account, Accounts
@@ -147,7 +149,8 @@ def require(role: str = "submitter", write: bool = False):  # noqa: ANN201 - a d
             account = current_account()
             if account is None:
                 if _bearer() is not None or request.path.startswith("/api/"):
-                    abort(401)
+                    raise Unauthorized(www_authenticate=WWWAuthenticate(
+                        "bearer", {"realm": "hdcat"}))
                 return redirect(f"{request.script_root}/login?next={request.full_path}")
             if not account.can(role):
                 abort(403)

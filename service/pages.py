@@ -18,6 +18,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -588,8 +589,23 @@ def _wants_html() -> bool:
     return best is None or best in _HTML
 
 
+def _api_error(error: HTTPException) -> Response | None:
+    """An error of no view under /api/ (no such path, a method not allowed) as the API's
+    Error body; None elsewhere."""
+    if not request.path.startswith("/api/"):
+        return None
+    description = error.description or error.name
+    response = jsonify({"error": description, "message": {"en": description,
+                                                          "zh": description}})
+    response.status_code = error.code or 500
+    return keep_headers(response, error)
+
+
 @bp.app_errorhandler(404)
-def not_found(_error: Exception) -> Response:
+def not_found(error: Exception) -> Response:
+    api = _api_error(error) if isinstance(error, HTTPException) else None
+    if api is not None:
+        return api
     if not _wants_html():
         return _vary(Response(t("not_found") + "\n", status=404, mimetype="text/plain"))
     try:
@@ -630,6 +646,9 @@ def server_error(error: Exception) -> Response:
     exception's own headers); anything else is logged and answered with a 500 page that
     shows no details."""
     if isinstance(error, HTTPException):
+        api = _api_error(error) if error.code and 400 <= error.code < 500 else None
+        if api is not None:
+            return api
         if error.code and 400 <= error.code < 500 and _wants_html():
             try:
                 page = _html("error.html", status=error.code, title=f"{error.code} {error.name}",

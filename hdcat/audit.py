@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 
@@ -165,13 +166,24 @@ class WriteIntents:
     """The graphs hdcat is about to write, noted in a folder (DATA/audit-intents) before the
     store write and removed once their audit entries are committed. A process killed between
     the two leaves its note behind, and `AuditLog.recover` appends the missing entries, so
-    `audit verify` does not take the interrupted write for a change made outside hdcat."""
+    `audit verify` does not take the interrupted write for a change made outside hdcat.
+    The notes of a live process (another web worker on the same folder, another catalog of
+    this process) are its writes in flight, and left alone."""
+
+    _live: ClassVar[set[str]] = set()
+    """The names (`{pid}-{id}`) of the open WriteIntents of this process."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.name = f"{os.getpid()}-{id(self):x}"
         self._open: dict[frozenset[str], list[Path]] = {}
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
+        WriteIntents._live.add(self.name)
+
+    def close(self) -> None:
+        """This catalog writes no more: its notes left now are of interrupted writes."""
+        WriteIntents._live.discard(self.name)
 
     def note(self, names: Iterable[str]) -> None:
         names = list(dict.fromkeys(names))
@@ -179,7 +191,7 @@ class WriteIntents:
             return
         actor, action = _who.get()
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{os.getpid()}-{id(self):x}-{next(self._numbers)}.json"
+        path = self.folder / f"{self.name}-{next(self._numbers)}.json"
         path.write_text(json.dumps({"actor": actor, "action": action, "graphs": names}),
                         encoding="utf-8")
         with self._lock:
@@ -214,13 +226,32 @@ class WriteIntents:
             mine = {p for paths in self._open.values() for p in paths}
         out: list[tuple[Path, dict]] = []
         for path in sorted(self.folder.glob("*.json")):
-            if path in mine:
+            if path in mine or _in_flight(path.name):
                 continue
             try:
                 out.append((path, json.loads(path.read_text(encoding="utf-8"))))
             except (OSError, ValueError):  # a note cut short by the kill: nothing written yet
                 out.append((path, {"graphs": []}))
         return out
+
+
+def _in_flight(note: str) -> bool:
+    """Whether a note is of a live writer: an open catalog of this process, or another
+    process that is still running."""
+    pid_text, _sep, rest = note.partition("-")
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return f"{pid}-{rest.rsplit('-', 1)[0]}" in WriteIntents._live
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 class AuditLog:

@@ -226,6 +226,7 @@ class Catalog:
 
     def close(self) -> None:
         self.store.close()
+        self._intents.close()
         if self._audit is not None and self._owns_state:
             self._audit.state.close()
 

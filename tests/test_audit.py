@@ -193,3 +193,39 @@ def test_notes_are_removed_once_the_entries_are_committed(catalog: Catalog) -> N
         catalog.drop_records([record])
         raise RuntimeError("the page failed")
     assert len(list(folder.glob("*.json"))) == 1  # its entries were rolled back: kept
+
+
+def test_notes_of_live_writers_are_left_alone(tmp_path: Path) -> None:
+    """A note of another live process (a second web worker on the folder) or of another
+    open catalog of this process is a write in flight: not recorded, not removed."""
+    import json
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    first = Catalog(Settings(data_dir=data))
+    first.initialize()
+    graph = "https://x.example.org/in-flight"
+    first._intents.note([graph])  # noqa: SLF001 - about to write, still open
+    first.store.replace_graphs({graph: [ox.Triple(A, B, ox.Literal("v"))]})
+    first.store.close()
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    folder = data / "audit-intents"
+    try:
+        other = folder / f"{worker.pid}-abc-1.json"
+        other.write_text(json.dumps({"actor": "w2", "action": "publish", "graphs": [graph]}))
+        second = Catalog(Settings(data_dir=data))
+        assert second.audit_log().trail(graph) == []
+        assert other.exists() and len(list(folder.glob("*.json"))) == 2
+        second.close()
+    finally:
+        worker.kill()
+        worker.wait()
+    first._intents.close()  # noqa: SLF001 - the first catalog is gone now
+    third = Catalog(Settings(data_dir=data))
+    try:
+        trail = third.audit_log().trail(graph)
+        assert len(trail) == 1 and trail[0].action.endswith("(interrupted)")
+        assert list(folder.glob("*.json")) == []
+    finally:
+        third.close()

@@ -1520,8 +1520,8 @@ class Quality:
             self._catch_up_lock.release()
 
     def _catch_up(self) -> int:
-        audit = self.catalog.audit_log()
-        head = self.state.rows("SELECT MAX(seq) AS head FROM audit")[0]["head"] or 0
+        audit = self.catalog.audit_log()  # (its table made, interrupted writes recorded)
+        head = audit.state.rows("SELECT MAX(seq) AS head FROM audit")[0]["head"] or 0
         found = self.state.rows("SELECT seq FROM quality_follow WHERE id = 1")
         mark = found[0]["seq"] if found else 0
         done = 0

@@ -174,6 +174,8 @@ def _locate_xml_error(source: str, data: bytes) -> InputError | None:
             e.lineno,
             e.offset + 1,
         )
+    except LookupError as e:  # the XML declaration names an encoding Python does not know
+        return InputError(source, f"the XML declaration names an unknown encoding ({e})", 1, 1)
     return None
 
 

@@ -398,5 +398,5 @@ class DataCiteLoader(Loader):
             yield map_document(url, body)
         except FetchError as e:
             yield Page.broken(url, str(e))
-        except (ET.ParseError, ValueError, UnicodeDecodeError) as e:
-            yield Page.broken(url, f"{url}: not DataCite XML or JSON: {e}")
+        except (ET.ParseError, ValueError, LookupError) as e:  # LookupError: an unknown
+            yield Page.broken(url, f"{url}: not DataCite XML or JSON: {e}")  # XML encoding

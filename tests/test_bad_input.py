@@ -144,6 +144,19 @@ def test_broken_rdfxml_names_line(catalog: Catalog, tmp_path: Path) -> None:
     assert error.line == 4
 
 
+def test_rdfxml_with_an_unknown_encoding_is_refused(catalog: Catalog, tmp_path: Path) -> None:
+    """Found by fuzzing the loaders: expat raised LookupError through Catalog.load."""
+    bad = tmp_path / "encoding.rdf"
+    bad.write_text(
+        '<?xml version="1.0" encoding="TTF-8"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about="http://x/a"/>\n'
+        "</rdf:RDF>\n"
+    )
+    error = _refused(catalog, bad)
+    assert error.line == 1 and "unknown encoding" in str(error) and "TTF-8" in str(error)
+
+
 def test_missing_file_is_an_error_not_a_crash(catalog: Catalog, tmp_path: Path) -> None:
     error = _refused(catalog, tmp_path / "no-such-file.ttl")
     assert "cannot read" in error.message

@@ -275,6 +275,16 @@ def test_seeds_load_cleanly(kind: str, files: Path, ckan_server: _Server) -> Non
 
 
 
+@pytest.mark.parametrize("kind", ["datacite", "dcat"])
+def test_xml_declaring_an_unknown_encoding(kind: str, files: Path,
+                                           ckan_server: _Server) -> None:
+    """Found by fuzzing Catalog.load: expat raises LookupError for `encoding="TTF-8"`."""
+    body = (b'<?xml version="1.0" encoding="TTF-8"?>\n<rdf:RDF xmlns:rdf='
+            b'"http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    pages = run_loader(kind, body, files, ckan_server, suffix=".rdf" if kind == "dcat" else None)
+    _check_pages(pages)
+    assert pages and all(p.source_error is not None and not p.triples for p in pages)
+
 @pytest.mark.parametrize("results", ["null", "{}", '"x"', "7"])
 def test_ckan_results_that_are_not_a_list(results: str, files: Path,
                                           ckan_server: _Server) -> None:

@@ -171,11 +171,12 @@ class WriteIntents:
     this process) are its writes in flight, and left alone."""
 
     _live: ClassVar[set[str]] = set()
-    """The names (`{pid}-{id}`) of the open WriteIntents of this process."""
+    """The names (`{pid}-{n}`) of the open WriteIntents of this process."""
+    _made: ClassVar[Iterator[int]] = itertools.count(1)
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.name = f"{os.getpid()}-{id(self):x}"
+        self.name = f"{os.getpid()}-{next(WriteIntents._made)}"
         self._open: dict[frozenset[str], list[Path]] = {}
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)

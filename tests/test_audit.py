@@ -212,7 +212,7 @@ def test_notes_of_live_writers_are_left_alone(tmp_path: Path) -> None:
     worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     folder = data / "audit-intents"
     try:
-        other = folder / f"{worker.pid}-abc-1.json"
+        other = folder / f"{worker.pid}-7-1.json"
         other.write_text(json.dumps({"actor": "w2", "action": "publish", "graphs": [graph]}))
         second = Catalog(Settings(data_dir=data))
         assert second.audit_log().trail(graph) == []

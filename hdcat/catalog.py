@@ -140,7 +140,7 @@ class Catalog:
         self._search: SearchIndex | None = None
         self._audit: AuditLog | None = None
         self._owns_state = False
-        self._intents = WriteIntents(Path(settings.data_dir) / "audit-intents")
+        self._intents = WriteIntents(settings.data_dir / "audit-intents")
 
     def audit_log(self) -> AuditLog:
         """The audit chain of this data folder (in its private state)."""

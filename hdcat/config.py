@@ -28,6 +28,10 @@ class Settings:
     doi_prefix: str = "10.12213"
     """The DOI prefix of minted DOIs; their suffix equals the CSTR suffix ('11.<centre>...')."""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.data_dir, Path):  # Settings(data_dir="...") from a caller
+            object.__setattr__(self, "data_dir", Path(self.data_dir))
+
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "store"

@@ -659,7 +659,7 @@ class DedupIndex:
     def _audit(catalog: Catalog, after: int, limit: int | None = None) -> list[tuple[int, str]]:
         """(seq, graph) of the audit entries after `after` (hdcat.audit appends one per graph
         written, in DATA/private.sqlite), read-only; [] when there is no audit chain."""
-        path = Path(catalog.settings.data_dir) / "private.sqlite"
+        path = catalog.settings.data_dir / "private.sqlite"
         if not path.exists():
             return []
         try:
@@ -679,7 +679,7 @@ class DedupIndex:
     @staticmethod
     def _audit_head(catalog: Catalog) -> int | None:
         """The last seq of the audit chain (None: no chain)."""
-        path = Path(catalog.settings.data_dir) / "private.sqlite"
+        path = catalog.settings.data_dir / "private.sqlite"
         if not path.exists():
             return None
         try:

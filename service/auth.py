@@ -74,7 +74,7 @@ def _secret_key(data_dir: Path) -> bytes:
 
 def init_app(app: Flask) -> None:
     settings = app.catalog.settings  # type: ignore[attr-defined]
-    app.secret_key = _secret_key(Path(settings.data_dir))
+    app.secret_key = _secret_key(settings.data_dir)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_NAME="hdcat_session")
     app.jinja_env.globals.update(current_account=current_account, csrf_token=csrf_token)

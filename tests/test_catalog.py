@@ -221,3 +221,16 @@ def test_load_triples_decorates_each_record_before_validation(catalog: Catalog) 
     report = catalog.load_triples(broken, source="page 2 of source a", strict=True)
     assert not report.ok and not report.written
     assert report.refused[0].source == "page 2 of source a"
+
+
+def test_a_data_folder_given_as_text_is_a_path(tmp_path: Path) -> None:
+    """Settings keep `data_dir` a Path however it is given, so no reader has to convert it."""
+    settings = Settings(data_dir=str(tmp_path / "data"))
+    assert settings.data_dir == tmp_path / "data" and isinstance(settings.data_dir, Path)
+    catalog = Catalog(settings)
+    try:
+        catalog.initialize(demo=True)
+        assert catalog.count_records() > 0
+        assert catalog.search_index().count() == catalog.count_records()
+    finally:
+        catalog.close()

@@ -72,7 +72,7 @@ from hdcat.dedup_features import (
     standard_key,
 )
 from hdcat.namespaces import GRAPH_VOCABULARIES
-from hdcat.state import PrivateState, now
+from hdcat.state import PrivateState, now, open_sqlite
 
 if TYPE_CHECKING:
     from hdcat.catalog import Catalog
@@ -370,12 +370,7 @@ class DedupIndex:
     # -- connection and schema
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None,
-                               timeout=60)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=60000")
-        return conn
+        return open_sqlite(self.path, timeout=60)
 
     def close(self) -> None:
         with self._lock:

@@ -68,6 +68,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from hdcat.state import open_sqlite
+
 if TYPE_CHECKING:
     from hdcat.catalog import Catalog
 
@@ -666,13 +668,7 @@ class SearchIndex:
     # -- connection and schema
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            str(self.path), check_same_thread=False, isolation_level=None, timeout=30
-        )
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=30000")
-        return conn
+        return open_sqlite(self.path)
 
     def close(self) -> None:
         with self._lock:

@@ -75,16 +75,25 @@ class Run:
     report: dict
 
 
+def open_sqlite(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """A connection to one of the data folder's SQLite files, as every module opens them:
+    usable from any thread (callers hold their own lock), autocommit (transactions are
+    explicit), WAL with synchronous=NORMAL, waiting up to `timeout` s for a lock."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
+                           timeout=timeout)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    return conn
+
+
 class PrivateState:
     """The private SQLite database of a data folder."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
-                                   timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = open_sqlite(path)
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
         self._after_commit: list[Callable[[], None]] = []

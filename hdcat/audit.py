@@ -199,23 +199,18 @@ class WriteIntents:
             self._open.setdefault(frozenset(names), []).append(path)
 
     def settle(self, names: Iterable[str]) -> Callable[[], None]:
-        """What removes the notes of the writes of these graphs (to run once their audit
-        entries are committed)."""
+        """What removes the note of the write of these graphs (to run once its audit entries
+        are committed). The catalog tells its listeners of the same graphs it noted."""
         key = frozenset(names)
         with self._lock:
-            paths = self._open.get(key)
-            if paths:
-                found = [paths.pop(0)]
-                if not paths:
-                    del self._open[key]
-            else:  # one notification for several writes
-                found = []
-                for k in [k for k in self._open if k <= key]:
-                    found += self._open.pop(k)
+            paths = self._open.get(key, [])
+            found = paths.pop(0) if paths else None
+            if not paths:
+                self._open.pop(key, None)
 
         def remove() -> None:
-            for path in found:
-                path.unlink(missing_ok=True)
+            if found is not None:
+                found.unlink(missing_ok=True)
 
         return remove
 

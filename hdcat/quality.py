@@ -1277,8 +1277,14 @@ class Quality:
         known = {r["record"] for r in self._rows_in("record", names, "SELECT record FROM"
                                                                         " quality_score")}
         store = self.catalog.store
-        gone = [g for n in names for g in (quality_graph(n), n + "#usage")
-                if (n in known or store.has_graph(quality_graph(n))) and store.has_graph(g)]
+        gone: list[str] = []
+        for n in names:  # each graph asked of the store once
+            scores = quality_graph(n)
+            scored = store.has_graph(scores)
+            if n not in known and not scored:
+                continue
+            gone += [scores] if scored else []
+            gone += [n + "#usage"] if store.has_graph(n + "#usage") else []
         for g in gone:
             self.catalog.replace_shared(g, [])
         with self.state.locked(write=True) as db:

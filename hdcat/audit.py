@@ -95,22 +95,30 @@ def _literal_key(lit: ox.Literal) -> str:
     return str(lit)
 
 
-def _term_key(term: object) -> str:
-    if isinstance(term, ox.Literal):
-        return _literal_key(term)
-    return str(term)
+_KEYED = _INTEGERS | _FLOATS | {_XSD + "decimal", _XSD + "boolean", _XSD + "dateTime"}
+"""Datatypes whose literals are keyed by value (see _literal_key); others by their text."""
 
 
 def content_hash(triples: Iterable[ox.Triple]) -> str:
-    """The canonical SHA-256 of a graph's triples (empty graph: EMPTY)."""
+    """The canonical SHA-256 of a graph's triples (empty graph: EMPTY): the sorted distinct
+    N-Triples lines, each literal of a datatype in _KEYED written by its value."""
     triples = list(triples)
     if not triples:
         return EMPTY
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-           for t in triples):
-        return _blank_node_hash(triples)
-    lines = sorted({f"{t.subject} {t.predicate} {_term_key(t.object)} ." for t in triples})
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    blank = ox.BlankNode
+    literal = ox.Literal
+    quad = ox.Quad
+    lines = set()
+    add = lines.add
+    for t in triples:
+        o = t.object
+        if isinstance(t.subject, blank) or isinstance(o, blank):
+            return _blank_node_hash(triples)
+        if isinstance(o, literal) and o.datatype.value in _KEYED:
+            add(f"{t.subject} {t.predicate} {_literal_key(o)} .")
+        else:  # a quad would print its graph name
+            add(f"{t.triple if type(t) is quad else t} .")
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
 def _blank_node_hash(triples: list[ox.Triple]) -> str:

@@ -41,6 +41,26 @@ def test_hash_compares_literals_as_the_store_keeps_them() -> None:
     assert content_hash(other) != content_hash(written)
 
 
+def test_hash_is_the_sorted_distinct_lines_with_values_keyed() -> None:
+    """The definition chains already written rely on: changing it would make every
+    recorded graph look tampered with."""
+    import hashlib
+
+    triples = [ox.Triple(A, B, ox.Literal("05", datatype=ox.NamedNode(XSD + "integer"))),
+               ox.Triple(A, B, ox.Literal('say "hi"\n', language="zh")),
+               ox.Triple(A, C, B), ox.Triple(A, C, B)]
+    lines = sorted({
+        f'<{A.value}> <{B.value}> "5"^^<{XSD}integer> .',
+        f'<{A.value}> <{B.value}> "say \\"hi\\"\\n"@zh .',
+        f"<{A.value}> <{C.value}> <{B.value}> .",
+    })
+    expected = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    assert content_hash(triples) == expected
+    in_a_graph = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode("https://g"))
+                  for t in triples]
+    assert content_hash(in_a_graph) == expected  # the graph name is not part of it
+
+
 @pytest.fixture
 def catalog(tmp_path: Path) -> Catalog:
     catalog = Catalog(Settings(data_dir=tmp_path / "data"))

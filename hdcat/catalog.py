@@ -53,6 +53,8 @@ PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 PROV_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
 DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
 SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+DCAT_IN_SERIES = ox.NamedNode("http://www.w3.org/ns/dcat#inSeries")
+DCAT_SERIES = ox.NamedNode("http://www.w3.org/ns/dcat#DatasetSeries")
 
 # Links to web pages and files, which nothing in the catalog describes: validation does not
 # look them up.
@@ -119,8 +121,29 @@ class _Batch:
     """Dataset IRI -> the record IRI that already holds it in the store."""
     by_dataset: dict[ox.NamedNode | ox.BlankNode, Record] = field(default_factory=dict)
 
+    stored_members: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
+    """Series IRI -> its members as the store knows them (see Catalog._series_members)."""
+    _members: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
+
     def __post_init__(self) -> None:
         self.by_dataset = {r.dataset: r for r in self.records}
+
+    def members(self, series: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+        """What the batch's records say of the members of a series: their dcat:inSeries
+        link to it and their types."""
+        if self._members is None:
+            self._members = {}
+            for record in self.records:
+                links = [t for t in record.triples if t.predicate == DCAT_IN_SERIES]
+                if not links:
+                    continue
+                members = {t.subject for t in links}
+                types = [t for t in record.triples
+                         if t.predicate == RDF_TYPE and t.subject in members]
+                for t in links:
+                    self._members.setdefault(t.object, []).extend(
+                        [t, *(u for u in types if u.subject == t.subject)])
+        return self._members.get(series, [])
 
 
 class Catalog:
@@ -403,7 +426,25 @@ class Catalog:
         lineage = self._upstream_lineage(record, batch)
         if lineage:
             parts.append(lineage)
+        for t in record.triples:
+            if t.predicate == RDF_TYPE and t.object == DCAT_SERIES and t.subject in own:
+                parts.append(self._series_members(t.subject, batch))
         return focus
+
+    def _series_members(
+        self, series: ox.NamedNode | ox.BlankNode, batch: _Batch
+    ) -> list[ox.Triple]:
+        """The members of a series (their dcat:inSeries link and their types), from the
+        batch and from the store (where the batch does not hold the member's record):
+        whichever group the series is validated in sees all its members."""
+        found = list(batch.members(series))
+        if isinstance(series, ox.NamedNode):
+            stored = batch.stored_members.get(series)
+            if stored is None:
+                stored = batch.stored_members[series] = list(
+                    self.store.query(queries.with_values("series_members", series=[series])))
+            found.extend(t for t in stored if t.subject not in batch.by_dataset)
+        return found
 
     def _upstream_lineage(self, record: Record, batch: _Batch) -> list[ox.Triple]:
         facts: list[ox.Triple] = []

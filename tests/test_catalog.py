@@ -15,6 +15,7 @@ from hdcat.store import EmbeddedStore, RemoteStore
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "record-valid.ttl"
+DEMO_FILE = Path(__file__).resolve().parents[1] / "hdcat" / "demo" / "demo-catalog.ttl"
 DS = URIRef("https://hdcat.example.org/dataset/dm-complications-2020")
 REC = "https://hdcat.example.org/record/dm-complications-2020"
 HEALTH = URIRef("http://healthdataportal.eu/ns/health#")
@@ -234,3 +235,38 @@ def test_a_data_folder_given_as_text_is_a_path(tmp_path: Path) -> None:
         assert catalog.search_index().count() == catalog.count_records()
     finally:
         catalog.close()
+
+
+SERIES = "https://hdcat.example.org/dataset/ncds-risk-series"
+HAS_MEMBERS = "DatasetSeries-member-recommended-p"
+
+
+def _verdicts(reports: list) -> dict[str, list[tuple]]:
+    return {r.subject: sorted(x.key() for x in r.results) for r in reports}
+
+
+def test_verdicts_do_not_depend_on_how_records_are_grouped(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _verdicts(catalog.validate_file(DEMO_FILE))
+    monkeypatch.setattr("hdcat.catalog.VALIDATION_GROUP", 1)
+    assert _verdicts(catalog.validate_file(DEMO_FILE)) == whole
+    assert not any(HAS_MEMBERS in str(r.shape) for r in
+                   next(r for r in catalog.validate_file(DEMO_FILE) if r.subject == SERIES).results)
+
+
+def test_a_series_validated_alone_sees_its_members_in_the_store(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    catalog.load([DEMO_FILE])
+    out = tmp_path / "series.ttl"
+    with out.open("wb") as f:
+        catalog.export(f, "ttl", record=SERIES)
+    [report] = catalog.validate_file(out)
+    assert not any(HAS_MEMBERS in str(r.shape) for r in report.results), report.describe()
+    # in an empty catalog the same series has no members: the rule speaks
+    other = Catalog(Settings(data_dir=tmp_path / "other"), EmbeddedStore(tmp_path / "other-store"))
+    other.initialize()
+    [alone] = other.validate_file(out)
+    other.close()
+    assert any(HAS_MEMBERS in str(r.shape) for r in alone.results)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
-from hdcat import datatypes, privacy, queries, rdfio, resources
+from hdcat import datatypes, privacy, queries, rdfio, resources, validation_worker
 from hdcat.audit import WriteIntents
 from hdcat.config import Settings, load_settings
 from hdcat.errors import InputError
@@ -88,7 +88,7 @@ WRITE_BATCH_RECORDS = 2000
 # store), in chunks of BULK_CHUNK_RECORDS records.
 BULK_MIN_RECORDS = 5000
 BULK_CHUNK_RECORDS = 2000
-VALIDATION_GROUP = 50
+VALIDATION_GROUP = 200
 
 WriteListener = Callable[[dict[str, list[ox.Triple]]], None]
 
@@ -507,41 +507,52 @@ class Catalog:
         self, batch: _Batch, level: str, engine: str = "fast", gather_first: bool = False
     ) -> Iterator[tuple[Record, Report]]:
         """Validate records in groups of VALIDATION_GROUP. `engine="fast"` (hdcat.fastshacl,
-        compiled shapes, one run per group); `engine="pyshacl"` runs pySHACL per group (its
+        compiled shapes, one run per group; a batch of at least
+        validation_worker.POOL_MIN_RECORDS is judged in a worker process while the next
+        groups are gathered); `engine="pyshacl"` runs pySHACL per group (its
         cost is dominated by setting up the ~300 shapes, not by the size of the data).
         With `gather_first`, everything validation reads of the store is read before the
         first verdict is given, so writes made meanwhile cannot change a verdict."""
-        from hdcat.fastshacl import DescribedSubjects, fast_validator
-
-        shapes = profile_shapes(level)
         shipped = self._shipped_restored
-        groups: Iterable = self._groups(batch)
-        if gather_first:
-            groups = list(groups)
-        for group, parts, records_of in groups:
-            # Shipped closures are restored once (cached); the rest is restored here. The
-            # order of the triples is the order of their first mention, as before.
-            restored = list(dict.fromkeys(
-                t for part in parts
-                for t in (shipped[id(part)] if id(part) in shipped else datatypes.restore(part))
-            ))
-            wanted = set(records_of)
-            if engine == "fast":
-                results = fast_validator(shapes).validate(restored, focus=wanted)
-                if level == "core":
-                    results = soften_external_references(results, DescribedSubjects(restored))
-            else:
-                graph = triples_to_graph(restored)
-                results = validate_graph(
-                    graph, shapes, focus={to_rdflib(n) for n in wanted}, engine="pyshacl")
-                if level == "core":
-                    results = soften_external_references(results, graph)
+        groups = self._groups(batch)
+        pending: list[tuple[list[Record], dict]] = []
+
+        def data_graphs() -> Iterator[tuple[list[ox.Triple], set]]:
+            for group, parts, records_of in groups:
+                # Shipped closures are restored once (cached); the rest is restored here.
+                # The order of the triples is the order of their first mention, as before.
+                restored = list(dict.fromkeys(
+                    t for part in parts
+                    for t in (shipped[id(part)] if id(part) in shipped
+                              else datatypes.restore(part))
+                ))
+                pending.append((group, records_of))
+                yield restored, set(records_of)
+
+        if engine == "fast":
+            in_worker = len(batch.records) >= validation_worker.POOL_MIN_RECORDS
+            verdicts = validation_worker.judge_groups(
+                level, data_graphs(), in_worker, read_all_first=gather_first)
+        else:
+            graphs: Iterable = list(data_graphs()) if gather_first else data_graphs()
+            verdicts = (self._pyshacl(restored, wanted, level) for restored, wanted in graphs)
+        for results in verdicts:
+            group, records_of = pending.pop(0)
             mine: list[list] = [[] for _ in group]
             for r in results:
                 for index in records_of.get(to_oxigraph(r.focus), ()):
                     mine[index].append(r)
             for record, found in zip(group, mine, strict=True):
                 yield record, Report(_text(record.dataset), found, source=batch.source)
+
+    @staticmethod
+    def _pyshacl(restored: list[ox.Triple], wanted: set, level: str) -> list:
+        graph = triples_to_graph(restored)
+        results = validate_graph(graph, profile_shapes(level),
+                                 focus={to_rdflib(n) for n in wanted}, engine="pyshacl")
+        if level == "core":
+            results = soften_external_references(results, graph)
+        return results
 
     # ------------------------------------------------------------------ loading
 

@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS harvested (
     PRIMARY KEY (source, dataset)
 );
 CREATE INDEX IF NOT EXISTS harvested_dataset ON harvested(dataset);
+CREATE TABLE IF NOT EXISTS harvest_page (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    datasets TEXT NOT NULL,
+    PRIMARY KEY (source, url)
+);
 CREATE TABLE IF NOT EXISTS dataset_key (
     key TEXT PRIMARY KEY,
     dataset TEXT NOT NULL
@@ -251,6 +258,37 @@ class PrivateState:
     def touch(self, source: str, dataset: str, run_id: int) -> None:
         self._exec("UPDATE harvested SET last_run=? WHERE source=? AND dataset=?",
                    (run_id, source, dataset))
+
+    def page_delivered(self, source: str, url: str, digest: str) -> list[list[str]] | None:
+        """[dataset, content hash] of every dataset a page of `source` delivered when its
+        content had this digest, if that is what was last noted for the page."""
+        row = self._exec("SELECT datasets FROM harvest_page WHERE source=? AND url=? AND"
+                         " digest=?", (source, url, digest)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def remember_page(self, source: str, url: str, digest: str | None,
+                      datasets: list[tuple[str, str]]) -> None:
+        """Note what a page delivered (no digest: forget the page, e.g. it had failures)."""
+        if digest is None:
+            self._exec("DELETE FROM harvest_page WHERE source=? AND url=?", (source, url))
+            return
+        self._exec(
+            "INSERT INTO harvest_page (source, url, digest, datasets) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(source, url) DO UPDATE SET digest=excluded.digest,"
+            " datasets=excluded.datasets",
+            (source, url, digest, json.dumps(datasets, ensure_ascii=False)),
+        )
+
+    def touch_delivered(self, source: str, datasets: list[list[str]], run_id: int) -> bool:
+        """Mark each [dataset, content hash] as delivered again in run `run_id`; whether
+        every one was still noted with that hash (if not, the caller does the page the long
+        way, which notes everything anew)."""
+        with self._lock:
+            before = self._db.total_changes
+            self._db.executemany(
+                "UPDATE harvested SET last_run=? WHERE source=? AND dataset=? AND hash=?",
+                [(run_id, source, dataset, digest) for dataset, digest in datasets])
+            return self._db.total_changes - before == len(datasets)
 
     def stale(self, source: str, run_id: int) -> list[tuple[str, str]]:
         """(dataset, record) that `source` delivered before but not in run `run_id`."""

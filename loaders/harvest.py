@@ -115,6 +115,21 @@ def content_hash(record: Record) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+_BLANK_LABEL = re.compile(rb"_:[^\s]+")
+
+
+def page_digest(triples: list[ox.Triple], level: str) -> str:
+    """A hash of a page as delivered (in its order), blank nodes labelled by order of first
+    appearance (a parser names anonymous ones afresh each time), and the level it is held
+    to: the same digest means the page says exactly what it said before."""
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" in text:
+        labels: dict[bytes, bytes] = {}
+        text = _BLANK_LABEL.sub(
+            lambda m: labels.setdefault(m.group(0), b"_:b%d" % len(labels)), text)
+    return hashlib.sha256(level.encode() + b"\n" + text).hexdigest()
+
+
 def identity_keys(dataset: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[str]:
     """Keys that say two descriptions are of the same dataset: its IRI, DOI, CSTR, or a
     long enough identifier."""
@@ -152,6 +167,11 @@ class _InFlight:
     """(record IRI, dataset, content hash, original IRI, new) of each record written."""
     source: str
     run_id: int
+    page_url: str = ""
+    page_digest: str | None = None
+    """Set when every record of the page was stored or unchanged (nothing refused)."""
+    page_datasets: list[tuple[str, str]] = field(default_factory=list)
+    """(dataset, content hash) of every record of the page."""
 
     def delivered(self) -> dict[str, tuple[str, str]]:
         """dataset -> (content hash, record IRI), as PrivateState.delivered will say."""
@@ -256,6 +276,8 @@ class Harvester:
         for record_iri, dataset, digest, original, new in page.stored:
             self.state.remember(page.source, dataset, record_iri, digest, original, page.run_id)
             (report.added if new else report.updated).append(dataset)
+        self.state.remember_page(page.source, page.page_url, page.page_digest,
+                                 page.page_datasets)
 
     # ------------------------------------------------------------------ one page
 
@@ -269,8 +291,18 @@ class Harvester:
                 report.warnings.append(warning)
         for error in page.errors:
             report.failed.append({"record": error.record, "reason": error.message})
+        level = "full" if source.strict else "core"
+        digest = page_digest(page.triples, level)
+        if not page.errors:
+            known = self.state.page_delivered(source.name, page.url, digest)
+            if known is not None and self.state.touch_delivered(source.name, known, run_id):
+                # The page says what it said when all its records were last noted: they
+                # are unchanged, with no need to cut, hash or look them up one by one.
+                report.unchanged += len(known)
+                return
         triples, originals = self._unify(page.triples)
         decided: dict[str, tuple[str, str, str, bool]] = {}
+        seen: list[tuple[str, str]] = []
         at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)
         run_node = ox.NamedNode(f"{self.source_iri(source.name)}/run/{run_id}")
         in_flight = self._inflight.delivered() if self._inflight is not None else {}
@@ -278,6 +310,7 @@ class Harvester:
         def select(record: Record) -> bool:
             dataset = _text(record.dataset)
             digest = content_hash(record)
+            seen.append((dataset, digest))
             before = in_flight.get(dataset) or self.state.delivered(source.name, dataset)
             if before is not None and before[0] == digest:
                 self.state.touch(source.name, dataset, run_id)
@@ -305,7 +338,7 @@ class Harvester:
         loaded = self.catalog.load_triples(
             triples,
             source=f"{source.name} page {report.pages} ({page.url})",
-            level="full" if source.strict else "core",
+            level=level,
             select=select,
             decorate=decorate,
             write=graphs.append,
@@ -326,7 +359,9 @@ class Harvester:
                 future = Future()
                 self._write(graphs)
                 future.set_result(None)
-        self._inflight = _InFlight(future, graphs, stored, source.name, run_id)  # type: ignore[arg-type]
+        clean = not (page.errors or loaded.refused or loaded.errors)
+        self._inflight = _InFlight(future, graphs, stored, source.name, run_id,  # type: ignore[arg-type]
+                                   page.url, digest if clean else None, seen)
 
     def _unify(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict[str, str]]:
         """Give each dataset the IRI under which the catalog already knows it (same DOI,

@@ -266,3 +266,81 @@ def test_reports_are_kept_and_shown_on_a_page(harvester, server) -> None:
     detail = client.get("/harvest/pages?format=json").get_json()
     assert detail["runs"][0]["failed"][0]["record"] == "https://pages.example.org/dataset/2"
     assert client.get("/harvest/nope").status_code == 404
+
+
+def _cut_count(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the records the harvester hashes one by one (it skips that for a page it
+    knows)."""
+    import loaders.harvest as harvest_module
+
+    calls = [0]
+    original = harvest_module.content_hash
+
+    def counted(record: object) -> str:
+        calls[0] += 1
+        return original(record)
+
+    monkeypatch.setattr(harvest_module, "content_hash", counted)
+    return calls
+
+
+def test_a_page_that_says_what_it_said_is_not_cut_again(
+    harvester, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _add(harvester, server, "iota", 12)
+    harvester.run("iota")
+    calls = _cut_count(monkeypatch)
+    report = harvester.run("iota")
+    assert report.counts() == {"added": 0, "updated": 0, "unchanged": 12, "withdrawn": 0,
+                               "failed": 0}
+    assert calls[0] == 0
+    # one changed record: its page (5 records) is done the long way, the other two are not
+    source.titles[6] = "Changed"
+    report = harvester.run("iota")
+    assert report.counts()["updated"] == 1 and report.counts()["unchanged"] == 11
+    assert calls[0] == 5
+    # the skipped pages still count as delivered: nothing is withdrawn
+    report = harvester.run("iota")
+    assert report.withdrawn == [] and len(_datasets(harvester.catalog)) == 12
+
+
+def test_a_page_with_a_refused_record_is_judged_again(
+    harvester, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _add(harvester, server, "kappa", 8)
+    original = source.page
+    source.page = lambda n, base: original(n, base).replace(  # type: ignore[method-assign]
+        b'dct:title "Dataset kappa number 4"@en ;', b"")
+    assert len(harvester.run("kappa").failed) == 1
+    calls = _cut_count(monkeypatch)
+    report = harvester.run("kappa")
+    assert len(report.failed) == 1 and report.failed[0]["record"].endswith("/dataset/4")
+    assert calls[0] == 5  # the page of the refused record (0-4); records 5-7 are skipped
+
+
+def test_a_known_page_is_done_the_long_way_when_the_notes_differ(harvester, server) -> None:
+    _add(harvester, server, "lambda", 6)
+    harvester.run("lambda")
+    harvester.catalog.drop_records([harvester.catalog.find_record(
+        "https://lambda.example.org/dataset/2")[0]])
+    harvester.state.forget("lambda", "https://lambda.example.org/dataset/2")
+    report = harvester.run("lambda")
+    assert report.counts()["added"] == 1 and report.counts()["unchanged"] == 5
+    assert harvester.catalog.find_record("https://lambda.example.org/dataset/2") is not None
+
+
+def test_page_digest_ignores_blank_node_labels_only() -> None:
+    import pyoxigraph as ox
+
+    from loaders.harvest import page_digest
+
+    text = (b'<https://x.example.org/d> <https://x.example.org/p>'
+            b' [ <https://x.example.org/q> "v" ] .')
+
+    def parsed(data: bytes) -> list:
+        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+
+    assert page_digest(parsed(text), "core") == page_digest(parsed(text), "core")
+    assert page_digest(parsed(text), "core") != page_digest(parsed(text), "full")
+    assert page_digest(parsed(text), "core") != page_digest(
+        parsed(text.replace(b'"v"', b'"w"')), "core")

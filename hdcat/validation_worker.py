@@ -62,12 +62,6 @@ def judge(level: str, triples: list, focus: set) -> list[Result]:
     return results
 
 
-def _term(text: str) -> ox.NamedNode | ox.BlankNode:
-    if text.startswith("_:"):
-        return ox.BlankNode(text[2:])
-    return ox.NamedNode(text[1:-1])
-
-
 def _write_message(stream: BinaryIO, obj: object) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(len(data).to_bytes(_HEADER, "big") + data)
@@ -124,7 +118,7 @@ class _Worker:
             level, (triples, focus) = item
             data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             try:
-                _write_message(self.process.stdin, (level, data, [str(f) for f in focus]))
+                _write_message(self.process.stdin, (level, data, focus))
             except (OSError, ValueError):  # the worker is gone: its answers end with None
                 return
         with contextlib.suppress(OSError):
@@ -261,7 +255,7 @@ def _serve(level: str) -> None:
         level, data, focus = message  # type: ignore[misc]
         try:
             triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-            answer: tuple = ("ok", judge(level, triples, {_term(text) for text in focus}))
+            answer: tuple = ("ok", judge(level, triples, focus))
         except Exception as e:  # the parent judges this group itself
             answer = ("failed", f"{type(e).__name__}: {e}")
         _write_message(answers, answer)

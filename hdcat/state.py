@@ -266,18 +266,18 @@ class PrivateState:
                          " digest=?", (source, url, digest)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def remember_page(self, source: str, url: str, digest: str | None,
+    def remember_page(self, source: str, url: str, digest: str,
                       datasets: list[tuple[str, str]]) -> None:
-        """Note what a page delivered (no digest: forget the page, e.g. it had failures)."""
-        if digest is None:
-            self._exec("DELETE FROM harvest_page WHERE source=? AND url=?", (source, url))
-            return
+        """Note what a page delivered when its content had this digest."""
         self._exec(
             "INSERT INTO harvest_page (source, url, digest, datasets) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(source, url) DO UPDATE SET digest=excluded.digest,"
             " datasets=excluded.datasets",
             (source, url, digest, json.dumps(datasets, ensure_ascii=False)),
         )
+
+    def forget_page(self, source: str, url: str) -> None:
+        self._exec("DELETE FROM harvest_page WHERE source=? AND url=?", (source, url))
 
     def touch_delivered(self, source: str, datasets: list[list[str]], run_id: int) -> bool:
         """Mark each [dataset, content hash] as delivered again in run `run_id`; whether

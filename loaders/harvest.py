@@ -276,8 +276,11 @@ class Harvester:
         for record_iri, dataset, digest, original, new in page.stored:
             self.state.remember(page.source, dataset, record_iri, digest, original, page.run_id)
             (report.added if new else report.updated).append(dataset)
-        self.state.remember_page(page.source, page.page_url, page.page_digest,
-                                 page.page_datasets)
+        if page.page_digest is None:  # a record refused or unmapped: judge the page again
+            self.state.forget_page(page.source, page.page_url)
+        else:
+            self.state.remember_page(page.source, page.page_url, page.page_digest,
+                                     page.page_datasets)
 
     # ------------------------------------------------------------------ one page
 

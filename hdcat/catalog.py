@@ -369,10 +369,11 @@ class Catalog:
         focus: set = set(own)
         shipped = self._shipped_index()
         named = ox.NamedNode
-        frontier = {
+        linked = {
             o for t in record.triples
             if type(o := t.object) is named and t.predicate not in WEB_LINK_NODES
-        } - own
+        }
+        frontier = linked - own
         seen: set = set(own)
         shared = batch.shared
         by_dataset = batch.by_dataset
@@ -426,9 +427,10 @@ class Catalog:
         lineage = self._upstream_lineage(record, batch)
         if lineage:
             parts.append(lineage)
-        for t in record.triples:
-            if t.predicate == RDF_TYPE and t.object == DCAT_SERIES and t.subject in own:
-                parts.append(self._series_members(t.subject, batch))
+        if DCAT_SERIES in linked:  # rarely: the record describes a series
+            for t in record.triples:
+                if t.predicate == RDF_TYPE and t.object == DCAT_SERIES and t.subject in own:
+                    parts.append(self._series_members(t.subject, batch))
         return focus
 
     def _series_members(

@@ -509,9 +509,9 @@ class Catalog:
         self, batch: _Batch, level: str, engine: str = "fast", gather_first: bool = False
     ) -> Iterator[tuple[Record, Report]]:
         """Validate records in groups of VALIDATION_GROUP. `engine="fast"` (hdcat.fastshacl,
-        compiled shapes, one run per group; a batch of at least
-        validation_worker.POOL_MIN_RECORDS is judged in a worker process while the next
-        groups are gathered); `engine="pyshacl"` runs pySHACL per group (its
+        compiled shapes, one run per group; a large batch is judged in worker processes
+        while the next groups are gathered, see hdcat.validation_worker);
+        `engine="pyshacl"` runs pySHACL per group (its
         cost is dominated by setting up the ~300 shapes, not by the size of the data).
         With `gather_first`, everything validation reads of the store is read before the
         first verdict is given, so writes made meanwhile cannot change a verdict."""
@@ -532,9 +532,8 @@ class Catalog:
                 yield restored, set(records_of)
 
         if engine == "fast":
-            in_worker = len(batch.records) >= validation_worker.POOL_MIN_RECORDS
             verdicts = validation_worker.judge_groups(
-                level, data_graphs(), in_worker, read_all_first=gather_first)
+                level, data_graphs(), len(batch.records), read_all_first=gather_first)
         else:
             graphs: Iterable = list(data_graphs()) if gather_first else data_graphs()
             verdicts = (self._pyshacl(restored, wanted, level) for restored, wanted in graphs)

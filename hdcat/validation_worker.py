@@ -191,16 +191,17 @@ def shutdown() -> None:
 
 
 def judge_groups(
-    level: str, groups: Iterable[Group], in_worker: bool, read_all_first: bool = False
+    level: str, groups: Iterable[Group], records: int, read_all_first: bool = False
 ) -> Iterator[list[Result]]:
-    """Each group's results, in the order of the groups.
+    """Each group's results, in the order of the groups (`records` in all).
 
-    With `in_worker`, worker processes judge the groups (in turn) while the next ones are
-    prepared: `groups` is advanced up to IN_FLIGHT groups a worker ahead of the verdicts
-    given, or with `read_all_first` to its end before the first verdict (the workers start
-    on the first groups meanwhile). Else the groups are judged here, one after the other.
+    From POOL_MIN_RECORDS records, worker processes judge the groups (in turn) while the
+    next ones are prepared: `groups` is advanced up to IN_FLIGHT groups a worker ahead of the
+    verdicts given, or with `read_all_first` to its end before the first verdict (the
+    workers start on the first groups meanwhile). Else the groups are judged here, one after
+    the other (all read first with `read_all_first`).
     """
-    if not in_worker:
+    if records < POOL_MIN_RECORDS:
         if read_all_first:
             groups = list(groups)
         for triples, focus in groups:

@@ -92,6 +92,12 @@ def _groups() -> list[validation_worker.Group]:
     return [(triples, set(datasets[i::4])) for i in range(4)]
 
 
+def in_workers(groups: object) -> object:
+    """judge_groups for a batch large enough to go to the workers."""
+    return validation_worker.judge_groups(
+        "full", groups, records=validation_worker.POOL_MIN_RECORDS)  # type: ignore[arg-type]
+
+
 def test_a_worker_killed_midway_loses_no_verdict(caplog: pytest.LogCaptureFixture) -> None:
     groups = _groups()
     expected = [keys(validation_worker.judge("full", *g)) for g in groups]
@@ -106,20 +112,20 @@ def test_a_worker_killed_midway_loses_no_verdict(caplog: pytest.LogCaptureFixtur
                     worker.process.kill()
                     worker.process.wait()
 
-    got = [keys(r) for r in validation_worker.judge_groups("full", feed(), in_worker=True)]
+    got = [keys(r) for r in in_workers(feed())]
     assert got == expected
     assert "validated in this process" in caplog.text
     assert all(w not in validation_worker._idle for w in victims)
     # the next batch gets new workers
-    again = [keys(r) for r in validation_worker.judge_groups("full", groups, in_worker=True)]
+    again = [keys(r) for r in in_workers(groups)]
     assert again == expected
 
 
 def test_a_batch_abandoned_midway_leaves_no_answer_for_the_next() -> None:
     groups = _groups()
     expected = [keys(validation_worker.judge("full", *g)) for g in groups]
-    first = validation_worker.judge_groups("full", groups, in_worker=True)
+    first = in_workers(groups)
     next(first)
     first.close()
-    got = [keys(r) for r in validation_worker.judge_groups("full", groups, in_worker=True)]
+    got = [keys(r) for r in in_workers(groups)]
     assert got == expected

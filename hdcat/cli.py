@@ -362,7 +362,8 @@ def harvest_run(ctx: click.Context, name: str | None, all_sources: bool) -> None
         report = harvester.run(source)
         counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
         click.echo(f"{source}: run {report.run} {report.status}: {counts}"
-                   f" ({report.pages} pages)")
+                   f" ({report.pages} pages, {report.warnings_total} warnings:"
+                   f" hdcat harvest report {source})")
         for error in report.source_errors:
             click.echo(f"  source error: {error}", err=True)
         for failure in report.failed[:50]:
@@ -406,6 +407,12 @@ def harvest_report(ctx: click.Context, name: str, as_json: bool) -> None:
             click.echo(f"  source error: {error}")
         for failure in run.report.get("failed", [])[:20]:
             click.echo(f"  failed {failure['record']}: {failure['reason'][:300]}")
+        listed = run.report.get("warnings", [])
+        if listed:
+            click.echo(f"  {run.report.get('warnings_total', len(listed))} warnings"
+                       f"{', the first 20:' if len(listed) > 20 else ':'}")
+        for warning in listed[:20]:
+            click.echo(f"  warning {warning[:300]}")
 
 
 @main.command()

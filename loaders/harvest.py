@@ -65,7 +65,14 @@ class RunReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     source_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    """What could not be mapped, and what the records were warned of (the health rules and
+    the recommended properties, at level core): the first MAX_LISTED_WARNINGS."""
     warnings_total: int = 0
+
+    def warn(self, text: str) -> None:
+        self.warnings_total += 1
+        if len(self.warnings) < MAX_LISTED_WARNINGS:
+            self.warnings.append(text)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -289,9 +296,7 @@ class Harvester:
             report.source_errors.append(f"{page.url}: {page.source_error}")
             return
         for warning in page.warnings:
-            report.warnings_total += 1
-            if len(report.warnings) < MAX_LISTED_WARNINGS:
-                report.warnings.append(warning)
+            report.warn(warning)
         for error in page.errors:
             report.failed.append({"record": error.record, "reason": error.message})
         level = "full" if source.strict else "core"
@@ -349,6 +354,12 @@ class Harvester:
         for refused in loaded.refused:
             report.failed.append({"record": refused.subject,
                                   "reason": refused.describe("en", warnings=False).strip()})
+        for warned in loaded.warned:  # accepted records: their results are all warnings
+            if len(report.warnings) >= MAX_LISTED_WARNINGS:
+                report.warnings_total += len(warned.results)  # counted, not worded
+                continue
+            for line in warned.describe("en").splitlines():
+                report.warn(f"{warned.subject}: {line.strip()}")
         for error in loaded.errors:
             report.source_errors.append(str(error))
         stored = [(record_iri, *decided[record_iri]) for record_iri in loaded.stored]

@@ -344,3 +344,28 @@ def test_page_digest_ignores_blank_node_labels_only() -> None:
     assert page_digest(parsed(text), "core") != page_digest(parsed(text), "full")
     assert page_digest(parsed(text), "core") != page_digest(
         parsed(text.replace(b'"v"', b'"w"')), "core")
+
+
+def test_what_records_are_warned_of_is_in_the_run_report(harvester, server) -> None:
+    _add(harvester, server, "mu", 6)
+    report = harvester.run("mu")
+    assert report.counts()["added"] == 6
+    # at level core the rest of the profile speaks as warnings: no contact point, ...
+    about_3 = [w for w in report.warnings if w.startswith("https://mu.example.org/dataset/3:")]
+    assert any("contactPoint" in w for w in about_3), report.warnings[:5]
+    assert report.warnings_total >= 6 * len(about_3) > 0
+    stored = harvester.state.runs("mu")[0].report
+    assert stored["warnings_total"] == report.warnings_total
+    assert stored["warnings"] == report.warnings
+
+
+def test_warnings_past_the_listed_ones_are_still_counted(
+    harvester, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(harvester, server, "nu", 6)
+    _add(harvester, server, "xi", 6)
+    whole = harvester.run("nu")
+    monkeypatch.setattr("loaders.harvest.MAX_LISTED_WARNINGS", 5)
+    capped = harvester.run("xi")
+    assert len(capped.warnings) == 5 < len(whole.warnings)
+    assert capped.warnings_total == whole.warnings_total

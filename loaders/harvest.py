@@ -35,6 +35,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
 DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+DCT_PUBLISHER = ox.NamedNode("http://purl.org/dc/terms/publisher")
+_DCAT_SERIES_NODE = ox.NamedNode("http://www.w3.org/ns/dcat#DatasetSeries")
 ADMS_IDENTIFIER = ox.NamedNode("http://www.w3.org/ns/adms#identifier")
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
 HARVESTED_FROM = ox.NamedNode(HDCAT + "harvestedFrom")
@@ -120,6 +122,18 @@ def content_hash(record: Record) -> str:
 
     lines = sorted(f"{label(t.subject)} {t.predicate} {label(t.object)}" for t in own)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def with_default_publisher(triples: list[ox.Triple], publisher: str) -> list[ox.Triple]:
+    """The page's triples, each dataset (or series) that names no publisher given
+    `publisher`."""
+    datasets = {t.subject for t in triples if t.predicate == RDF_TYPE
+                and t.object in (_DCAT_DATASET_NODE, _DCAT_SERIES_NODE)}
+    datasets -= {t.subject for t in triples if t.predicate == DCT_PUBLISHER}
+    if not datasets:
+        return triples
+    agent = ox.NamedNode(publisher)
+    return [*triples, *(ox.Triple(ds, DCT_PUBLISHER, agent) for ds in datasets)]
 
 
 _BLANK_LABEL = re.compile(rb"_:[^\s]+")
@@ -216,6 +230,11 @@ class Harvester:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
             raise HdcatError(f"harvest source name {name!r}: use letters, digits, . _ -")
         self.loader_for(kind)  # an unknown kind fails here, not at the first run
+        if publisher is not None:
+            try:
+                ox.NamedNode(publisher)
+            except ValueError as e:
+                raise HdcatError(f"default publisher {publisher!r} is not an IRI: {e}") from None
         source = Source(name, url, kind, strict, publisher, schedule)
         self.state.add_source(source)
         node = ox.NamedNode(self.source_iri(name))
@@ -300,7 +319,10 @@ class Harvester:
         for error in page.errors:
             report.failed.append({"record": error.record, "reason": error.message})
         level = "full" if source.strict else "core"
-        digest = page_digest(page.triples, level)
+        delivered = page.triples
+        if source.publisher:
+            delivered = with_default_publisher(delivered, source.publisher)
+        digest = page_digest(delivered, level)
         if not page.errors:
             known = self.state.page_delivered(source.name, page.url, digest)
             if known is not None and self.state.touch_delivered(source.name, known, run_id):
@@ -308,7 +330,7 @@ class Harvester:
                 # are unchanged, with no need to cut, hash or look them up one by one.
                 report.unchanged += len(known)
                 return
-        triples, originals = self._unify(page.triples)
+        triples, originals = self._unify(delivered)
         decided: dict[str, tuple[str, str, str, bool]] = {}
         seen: list[tuple[str, str]] = []
         at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)

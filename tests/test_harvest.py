@@ -369,3 +369,43 @@ def test_warnings_past_the_listed_ones_are_still_counted(
     capped = harvester.run("xi")
     assert len(capped.warnings) == 5 < len(whole.warnings)
     assert capped.warnings_total == whole.warnings_total
+
+
+def _publishers(catalog: Catalog, dataset: str) -> set[str]:
+    rec, _ = catalog.find_record(dataset)
+    return {t.object.value for t in catalog.record_triples(rec)
+            if t.subject.value == dataset
+            and t.predicate.value == "http://purl.org/dc/terms/publisher"}
+
+
+def test_a_default_publisher_is_given_to_datasets_that_name_none(harvester, server) -> None:
+    base, sources = server
+    source = sources["omicron"] = Source("omicron", 6)
+    own = "https://agents.example.org/own"
+    original = source.page
+    source.page = lambda n, b: original(n, b).replace(  # type: ignore[method-assign]
+        b'dct:title "Dataset omicron number 1"@en ;',
+        f'dct:title "Dataset omicron number 1"@en ; dct:publisher <{own}> ;'.encode())
+    default = "https://agents.example.org/regional-centre"
+    harvester.add("omicron", f"{base}/omicron/page/1", "dcat", publisher=default)
+    assert harvester.run("omicron").counts()["added"] == 6
+    catalog = harvester.catalog
+    assert _publishers(catalog, "https://omicron.example.org/dataset/0") == {default}
+    assert _publishers(catalog, "https://omicron.example.org/dataset/1") == {own}
+    # a new default reaches the datasets that took the old one, not the others
+    other = "https://agents.example.org/national-centre"
+    harvester.add("omicron", f"{base}/omicron/page/1", "dcat", publisher=other)
+    report = harvester.run("omicron")
+    assert report.counts()["updated"] == 5 and report.counts()["unchanged"] == 1
+    assert _publishers(catalog, "https://omicron.example.org/dataset/0") == {other}
+
+
+def test_a_default_publisher_must_be_an_iri(harvester, server) -> None:
+    from hdcat.errors import HdcatError
+
+    base, _ = server
+    with pytest.raises(HdcatError, match="'Peking University' is not an IRI"):
+        harvester.add("pi", f"{base}/pi/page/1", "dcat", publisher="Peking University")
+    with pytest.raises(HdcatError, match="'PKU' is not an IRI: No scheme"):
+        harvester.add("pi", f"{base}/pi/page/1", "dcat", publisher="PKU")
+    assert harvester.state.source("pi") is None

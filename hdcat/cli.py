@@ -337,7 +337,9 @@ def harvest() -> None:
 @click.option("--strict", is_flag=True,
               help="Hold records to the whole hdcat profile (default: DCAT-AP core).")
 @click.option("--publisher", default=None, help="Default publisher IRI for the records.")
-@click.option("--schedule", default=None, help="When to run, e.g. 'daily' (informative).")
+@click.option("--schedule", default=None,
+              help="hourly, daily, weekly, monthly or an ISO 8601 duration (P1D, PT6H):"
+                   " what `hdcat harvest run --due` goes by.")
 @click.pass_context
 def harvest_add(ctx: click.Context, name: str, url: str, kind: str, strict: bool,
                 publisher: str | None, schedule: str | None) -> None:
@@ -350,13 +352,24 @@ def harvest_add(ctx: click.Context, name: str, url: str, kind: str, strict: bool
 @harvest.command("run")
 @click.argument("name", required=False)
 @click.option("--all", "all_sources", is_flag=True)
+@click.option("--due", "due_only", is_flag=True,
+              help="Only the sources whose schedule says they are due (for cron).")
 @click.pass_context
-def harvest_run(ctx: click.Context, name: str | None, all_sources: bool) -> None:
-    """Run one source (or all) now; exit non-zero if a run failed or records were refused."""
-    if bool(name) == all_sources:
-        raise click.UsageError("give either NAME or --all")
+def harvest_run(ctx: click.Context, name: str | None, all_sources: bool,
+                due_only: bool) -> None:
+    """Run one source, all, or the due ones now; exit non-zero if a run failed or records
+    were refused."""
+    if [bool(name), all_sources, due_only].count(True) != 1:
+        raise click.UsageError("give one of NAME, --all or --due")
     harvester = _harvester(ctx)
-    names = [s.name for s in harvester.state.sources()] if all_sources else [name]
+    if due_only:
+        names = [s.name for s in harvester.due()]
+        if not names:
+            click.echo("no source is due")
+    elif all_sources:
+        names = [s.name for s in harvester.state.sources()]
+    else:
+        names = [name]
     bad = False
     for source in names:
         report = harvester.run(source)
@@ -376,13 +389,17 @@ def harvest_run(ctx: click.Context, name: str | None, all_sources: bool) -> None
 @harvest.command("list")
 @click.pass_context
 def harvest_list(ctx: click.Context) -> None:
-    """The configured sources and their last run."""
+    """The configured sources, their last run and when they are next due."""
+    from loaders import schedule
+
     harvester = _harvester(ctx)
     for source in harvester.state.sources():
         runs = harvester.state.runs(source.name, limit=1)
         last = (f"last run {runs[0].id} {runs[0].status} {runs[0].finished or runs[0].started}"
                 if runs else "never run")
-        click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}")
+        due = schedule.next_run(source.schedule, runs[0].started if runs else None)
+        when = f"\t{source.schedule}, next {due}" if due else ""
+        click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}{when}")
 
 
 @harvest.command("report")

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -29,6 +30,8 @@ from hdcat.records import Record
 from hdcat.state import PrivateState, Source, now
 from loaders.base import Page
 from loaders.http import FetchError, Http
+from loaders.schedule import interval as schedule_interval
+from loaders.schedule import is_due
 
 HDCAT = "https://w3id.org/hdcat/ns#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -230,6 +233,8 @@ class Harvester:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
             raise HdcatError(f"harvest source name {name!r}: use letters, digits, . _ -")
         self.loader_for(kind)  # an unknown kind fails here, not at the first run
+        if schedule:
+            schedule_interval(schedule)  # an unknown schedule fails here
         if publisher is not None:
             try:
                 ox.NamedNode(publisher)
@@ -247,6 +252,15 @@ class Harvester:
             ox.Triple(node, label, ox.Literal(url)),
         ])
         return self.state.source(name)  # type: ignore[return-value]
+
+    def due(self, now: datetime | None = None) -> list[Source]:
+        """The sources whose schedule says they should run now (see loaders.schedule)."""
+        found = []
+        for source in self.state.sources():
+            runs = self.state.runs(source.name, limit=1)
+            if is_due(source.schedule, runs[0].started if runs else None, now):
+                found.append(source)
+        return found
 
     def run(self, name: str) -> RunReport:
         source = self.state.source(name)

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from hdcat.errors import HdcatError
 from hdcat.state import PrivateState
+from loaders import schedule
 from service import i18n
 from service.auth import current_account, require
 from service.negotiation import wants_json
@@ -34,7 +35,10 @@ i18n.MESSAGES.update({
     "harvest_runs": {"zh": "运行记录", "en": "Runs"},
     "harvest_failed": {"zh": "失败的记录", "en": "Failed records"},
     "harvest_source_errors": {"zh": "来源错误", "en": "Source errors"},
-    "harvest_warnings": {"zh": "未能映射的字段", "en": "What could not be mapped"},
+    "harvest_warnings": {"zh": "警告(未能映射的字段、记录的校验警告)",
+                         "en": "Warnings (what could not be mapped, what records were warned of)"},
+    "harvest_schedule_col": {"zh": "采集周期", "en": "Schedule"},
+    "harvest_next": {"zh": "下次", "en": "next"},
     "harvest_new": {"zh": "添加采集来源", "en": "Add a harvest source"},
     "harvest_name": {"zh": "名称(字母、数字、. _ -)", "en": "Name (letters, digits, . _ -)"},
     "harvest_schedule": {"zh": "采集周期(如 daily、weekly)", "en": "Schedule (e.g. daily, weekly)"},
@@ -63,11 +67,14 @@ def sources():
     rows = []
     for source in state.sources():
         runs = state.runs(source.name, limit=1)
-        rows.append({"source": source, "last": runs[0] if runs else None})
+        rows.append({"source": source, "last": runs[0] if runs else None,
+                     "next": schedule.next_run(source.schedule,
+                                               runs[0].started if runs else None)})
     if wants_json():
         return jsonify([
             {"name": r["source"].name, "kind": r["source"].kind, "url": r["source"].url,
-             "strict": r["source"].strict,
+             "strict": r["source"].strict, "schedule": r["source"].schedule,
+             "next_run": r["next"],
              "last_run": None if r["last"] is None else {
                  "id": r["last"].id, "status": r["last"].status,
                  "finished": r["last"].finished, "counts": r["last"].report.get("counts", {})}}

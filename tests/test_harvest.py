@@ -409,3 +409,52 @@ def test_a_default_publisher_must_be_an_iri(harvester, server) -> None:
     with pytest.raises(HdcatError, match="'PKU' is not an IRI: No scheme"):
         harvester.add("pi", f"{base}/pi/page/1", "dcat", publisher="PKU")
     assert harvester.state.source("pi") is None
+
+
+def test_schedules_are_read_or_refused_by_name() -> None:
+    from datetime import timedelta
+
+    from hdcat.errors import HdcatError
+    from loaders.schedule import interval
+
+    assert interval("daily") == timedelta(days=1)
+    assert interval("Weekly") == timedelta(days=7)
+    assert interval("PT6H") == timedelta(hours=6)
+    assert interval("p1dt12h") == timedelta(days=1, hours=12)
+    assert interval("PT30M") == timedelta(minutes=30)
+    for bad in ("every tuesday", "P", "PT", "P1DT", "PT0M", "", "1D"):
+        with pytest.raises(HdcatError, match="schedule"):
+            interval(bad)
+
+
+def test_a_source_is_due_by_its_schedule(harvester, server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from hdcat.errors import HdcatError
+
+    base, sources = server
+    sources["rho"] = Source("rho", 3)
+    sources["sigma"] = Source("sigma", 3)
+    harvester.add("rho", f"{base}/rho/page/1", "dcat", schedule="daily")
+    harvester.add("sigma", f"{base}/sigma/page/1", "dcat")  # no schedule: never due
+    with pytest.raises(HdcatError, match="schedule 'fortnightly'"):
+        harvester.add("tau", f"{base}/tau/page/1", "dcat", schedule="fortnightly")
+    assert [s.name for s in harvester.due()] == ["rho"]  # never run
+    harvester.run("rho")
+    assert harvester.due() == []
+    later = datetime.now(UTC) + timedelta(days=1, seconds=5)
+    assert [s.name for s in harvester.due(later)] == ["rho"]
+
+
+def test_cli_runs_the_due_sources_only(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hdcat.cli import main
+
+    runner = CliRunner()
+    data = str(tmp_path / "cli")
+    assert runner.invoke(main, ["--data", data, "init"]).exit_code == 0
+    done = runner.invoke(main, ["--data", data, "harvest", "run", "--due"])
+    assert done.exit_code == 0 and "no source is due" in done.output
+    both = runner.invoke(main, ["--data", data, "harvest", "run", "--due", "--all"])
+    assert both.exit_code != 0 and "one of NAME, --all or --due" in both.output

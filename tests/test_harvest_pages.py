@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta
 
 from test_harvest import Source, harvester, server  # noqa: F401 - fixtures
 
@@ -47,6 +48,10 @@ def test_curator_adds_and_runs_a_source(harvester, server) -> None:  # noqa: F81
                                       "url": f"{base}/web/page/1"})
     assert r.status_code == 400 and "letters, digits" in r.get_data(True)
     r = client.post("/harvest", data={"csrf": csrf, "name": "web", "kind": "dcat",
+                                      "url": f"{base}/web/page/1", "schedule": "sometimes"})
+    assert r.status_code == 400 and "use hourly, daily, weekly" in r.get_data(True)
+    assert harvester.state.source("web") is None
+    r = client.post("/harvest", data={"csrf": csrf, "name": "web", "kind": "dcat",
                                       "url": f"{base}/web/page/1", "schedule": "weekly",
                                       "publisher": "https://web.example.org/agent/centre",
                                       "strict": "1"})
@@ -66,4 +71,9 @@ def test_curator_adds_and_runs_a_source(harvester, server) -> None:  # noqa: F81
     # Strict: the whole profile holds, and these minimal DCAT records lack the health fields.
     counts = client.get("/harvest/web?format=json").get_json()["runs"][0]["counts"]
     assert counts["failed"] == 7 and counts["added"] == 0
+    [listed] = client.get("/harvest?format=json").get_json()
+    assert listed["schedule"] == "weekly"
+    assert listed["next_run"] == (datetime.fromisoformat(runs[0].started)
+                                  + timedelta(days=7)).isoformat()
+    assert f"weekly · next {listed['next_run']}" in client.get("/harvest?lang=en").get_data(True)
     assert client.post("/harvest/web/run", data={}).status_code == 400  # no CSRF token

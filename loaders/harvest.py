@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from hdcat.catalog import Catalog, fewer_collections
 from hdcat.errors import HdcatError
-from hdcat.records import Record
+from hdcat.records import DATASET_CLASSES, Record
 from hdcat.state import PrivateState, Source, now
 from loaders.base import Page
 from loaders.http import FetchError, Http
@@ -39,7 +39,6 @@ XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
 DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 DCT_PUBLISHER = ox.NamedNode("http://purl.org/dc/terms/publisher")
-_DCAT_SERIES_NODE = ox.NamedNode("http://www.w3.org/ns/dcat#DatasetSeries")
 ADMS_IDENTIFIER = ox.NamedNode("http://www.w3.org/ns/adms#identifier")
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
 HARVESTED_FROM = ox.NamedNode(HDCAT + "harvestedFrom")
@@ -131,7 +130,7 @@ def with_default_publisher(triples: list[ox.Triple], publisher: str) -> list[ox.
     """The page's triples, each dataset (or series) that names no publisher given
     `publisher`."""
     datasets = {t.subject for t in triples if t.predicate == RDF_TYPE
-                and t.object in (_DCAT_DATASET_NODE, _DCAT_SERIES_NODE)}
+                and t.object.value in DATASET_CLASSES}
     datasets -= {t.subject for t in triples if t.predicate == DCT_PUBLISHER}
     if not datasets:
         return triples

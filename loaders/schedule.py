@@ -38,21 +38,24 @@ def interval(schedule: str) -> timedelta:
         " such as P1D or PT6H (at least one minute)")
 
 
-def is_due(schedule: str | None, last_started: str | None, now: datetime | None = None) -> bool:
-    """Whether a source is due: it has a schedule, and it never ran or its last run started
-    at least one interval ago."""
-    if not schedule:
-        return False
-    if last_started is None:
-        return True
-    now = now or datetime.now(UTC)
-    return datetime.fromisoformat(last_started) + interval(schedule) <= now
-
-
-def next_run(schedule: str | None, last_started: str | None) -> str | None:
-    """When a scheduled source is next due (ISO 8601, UTC), or None if it has no schedule."""
+def next_due(schedule: str | None, last_started: str | None) -> datetime | None:
+    """When a source is next due (UTC): one interval after its last run started, at once if
+    it never ran (datetime.min), never without a schedule (None)."""
     if not schedule:
         return None
     if last_started is None:
-        return "now"
-    return (datetime.fromisoformat(last_started) + interval(schedule)).isoformat()
+        return datetime.min.replace(tzinfo=UTC)
+    return datetime.fromisoformat(last_started) + interval(schedule)
+
+
+def is_due(schedule: str | None, last_started: str | None, now: datetime | None = None) -> bool:
+    due = next_due(schedule, last_started)
+    return due is not None and due <= (now or datetime.now(UTC))
+
+
+def next_run(schedule: str | None, last_started: str | None) -> str | None:
+    """next_due as shown to people: ISO 8601, or "now" for a source never run."""
+    due = next_due(schedule, last_started)
+    if due is None:
+        return None
+    return "now" if last_started is None else due.isoformat()

@@ -236,6 +236,13 @@ class PrivateState:
         ).fetchall()
         return [Run(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else {}) for r in rows]
 
+    def last_started(self) -> dict[str, str]:
+        """Source name -> when its latest run started (without reading any report)."""
+        rows = self._exec(
+            "SELECT source, started FROM harvest_run WHERE id IN"
+            " (SELECT MAX(id) FROM harvest_run GROUP BY source)").fetchall()
+        return {r[0]: r[1] for r in rows}
+
     # ---------------------------------------------------------------- what sources delivered
 
     def delivered(self, source: str, dataset: str) -> tuple[str, str] | None:

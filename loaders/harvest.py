@@ -254,12 +254,9 @@ class Harvester:
 
     def due(self, now: datetime | None = None) -> list[Source]:
         """The sources whose schedule says they should run now (see loaders.schedule)."""
-        found = []
-        for source in self.state.sources():
-            runs = self.state.runs(source.name, limit=1)
-            if is_due(source.schedule, runs[0].started if runs else None, now):
-                found.append(source)
-        return found
+        started = self.state.last_started()
+        return [source for source in self.state.sources()
+                if is_due(source.schedule, started.get(source.name), now)]
 
     def run(self, name: str) -> RunReport:
         source = self.state.source(name)

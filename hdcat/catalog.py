@@ -47,14 +47,18 @@ if TYPE_CHECKING:
     from hdcat.audit import AuditLog
     from hdcat.search import SearchIndex
     from hdcat.state import PrivateState
-from hdcat.validation import Report, profile_shapes, soften_external_references, validate_graph
+from hdcat.validation import (
+    Report,
+    inverse_links,
+    profile_shapes,
+    soften_external_references,
+    validate_graph,
+)
 
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 PROV_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
 DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
 SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
-DCAT_IN_SERIES = ox.NamedNode("http://www.w3.org/ns/dcat#inSeries")
-DCAT_SERIES = ox.NamedNode("http://www.w3.org/ns/dcat#DatasetSeries")
 
 # Links to web pages and files, which nothing in the catalog describes: validation does not
 # look them up.
@@ -121,29 +125,33 @@ class _Batch:
     """Dataset IRI -> the record IRI that already holds it in the store."""
     by_dataset: dict[ox.NamedNode | ox.BlankNode, Record] = field(default_factory=dict)
 
-    stored_members: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
-    """Series IRI -> its members as the store knows them (see Catalog._series_members)."""
-    _members: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
+    stored_incoming: dict[tuple, list[ox.Triple]] = field(default_factory=dict)
+    """(resource, predicates) -> the links to it the store holds (see Catalog._incoming)."""
+    _incoming: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
 
     def __post_init__(self) -> None:
         self.by_dataset = {r.dataset: r for r in self.records}
 
-    def members(self, series: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
-        """What the batch's records say of the members of a series: their dcat:inSeries
-        link to it and their types."""
-        if self._members is None:
-            self._members = {}
+    def incoming(
+        self, node: ox.NamedNode | ox.BlankNode, predicates: frozenset[str]
+    ) -> list[ox.Triple]:
+        """What the batch's records say that links to `node` by one of `predicates` (any
+        of validation.inverse_links()), with the linking resources' types."""
+        if self._incoming is None:
+            wanted = {p for preds in inverse_links().values() for p in preds}
+            self._incoming = {}
             for record in self.records:
-                links = [t for t in record.triples if t.predicate == DCAT_IN_SERIES]
+                links = [t for t in record.triples if t.predicate.value in wanted]
                 if not links:
                     continue
-                members = {t.subject for t in links}
+                sources = {t.subject for t in links}
                 types = [t for t in record.triples
-                         if t.predicate == RDF_TYPE and t.subject in members]
+                         if t.predicate == RDF_TYPE and t.subject in sources]
                 for t in links:
-                    self._members.setdefault(t.object, []).extend(
+                    self._incoming.setdefault(t.object, []).extend(
                         [t, *(u for u in types if u.subject == t.subject)])
-        return self._members.get(series, [])
+        return [t for t in self._incoming.get(node, [])
+                if t.predicate == RDF_TYPE or t.predicate.value in predicates]
 
 
 class Catalog:
@@ -427,24 +435,26 @@ class Catalog:
         lineage = self._upstream_lineage(record, batch)
         if lineage:
             parts.append(lineage)
-        if DCAT_SERIES in linked:  # rarely: the record describes a series
+        inverse = inverse_links()
+        if any(o.value in inverse for o in linked):  # rarely: e.g. the record has a series
             for t in record.triples:
-                if t.predicate == RDF_TYPE and t.object == DCAT_SERIES and t.subject in own:
-                    parts.append(self._series_members(t.subject, batch))
+                if t.predicate == RDF_TYPE and t.object.value in inverse and t.subject in own:
+                    parts.append(self._incoming(t.subject, inverse[t.object.value], batch))
         return focus
 
-    def _series_members(
-        self, series: ox.NamedNode | ox.BlankNode, batch: _Batch
+    def _incoming(
+        self, node: ox.NamedNode | ox.BlankNode, predicates: frozenset[str], batch: _Batch
     ) -> list[ox.Triple]:
-        """The members of a series (their dcat:inSeries link and their types), from the
-        batch and from the store (where the batch does not hold the member's record):
-        whichever group the series is validated in sees all its members."""
-        found = list(batch.members(series))
-        if isinstance(series, ox.NamedNode):
-            stored = batch.stored_members.get(series)
+        """The links to `node` by `predicates` (rules on inverse paths look at them: a
+        series' members), from the batch and from the store (where the batch does not hold
+        the linking record), so a verdict does not depend on the group it is made in."""
+        found = batch.incoming(node, predicates)
+        if isinstance(node, ox.NamedNode):
+            stored = batch.stored_incoming.get((node, predicates))
             if stored is None:
-                stored = batch.stored_members[series] = list(
-                    self.store.query(queries.with_values("series_members", series=[series])))
+                stored = batch.stored_incoming[node, predicates] = list(self.store.query(
+                    queries.with_values("incoming_links", o=[node],
+                                        p=[ox.NamedNode(p) for p in sorted(predicates)])))
             found.extend(t for t in stored if t.subject not in batch.by_dataset)
         return found
 

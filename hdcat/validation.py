@@ -214,6 +214,23 @@ def profile_shapes(level: str = "full") -> Graph:
     return shapes
 
 
+@cache
+def inverse_links() -> dict[str, frozenset[str]]:
+    """Class IRI -> the predicates whose links *to* an instance the profile's rules look at
+    (`sh:path [ sh:inversePath p ]` in a property of a shape targeting the class): what a
+    record's data graph must bring from other records (e.g. the members of a series).
+    The same at every level (a level only changes severities)."""
+    sg = profile_shapes("full")
+    found: dict[str, set[str]] = {}
+    for shape, cls in sg.subject_objects(SH.targetClass):
+        for prop in sg.objects(shape, SH.property):
+            path = sg.value(prop, SH.path)
+            inverse = sg.value(path, SH.inversePath) if isinstance(path, BNode) else None
+            if isinstance(inverse, URIRef):
+                found.setdefault(str(cls), set()).add(str(inverse))
+    return {cls: frozenset(preds) for cls, preds in found.items()}
+
+
 def parse_report(report: Graph) -> list[Result]:
     results = []
     # Only the report's own results: pySHACL also types nested sh:detail results.

@@ -25,6 +25,7 @@ top-level shape that reaches them is validated by pySHACL, and its results carry
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import warnings
@@ -180,9 +181,35 @@ class _Context:
 
 
 # --------------------------------------------------------------------------------- literals
-@lru_cache(maxsize=65536)
+_PLAIN_FORMS = {
+    _XSD + "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), datetime.date.fromisoformat),
+    _XSD + "dateTime": (
+        re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?"),
+        datetime.datetime.fromisoformat),
+    _XSD + "integer": (re.compile(r"[+-]?\d{1,18}"), int),
+}
+"""The everyday lexical forms of some datatypes, which rdflib certainly accepts: judged without
+building an rdflib Literal (tens of microseconds, and every timestamp is new)."""
+
+
+def _plainly_ok(lexical: str, datatype: str) -> bool:
+    form = _PLAIN_FORMS.get(datatype)
+    if form is None or not form[0].fullmatch(lexical):
+        return False
+    try:
+        form[1](lexical)
+    except ValueError:  # e.g. 2023-02-30: left to rdflib
+        return False
+    return True
+
+
 def _lexical_ok(lexical: str, datatype: str) -> bool:
     """Whether rdflib (hence pySHACL) takes the lexical form as a valid value of the datatype."""
+    return _plainly_ok(lexical, datatype) or _rdflib_lexical_ok(lexical, datatype)
+
+
+@lru_cache(maxsize=65536)
+def _rdflib_lexical_ok(lexical: str, datatype: str) -> bool:
     root = logging.getLogger("rdflib.term")
     was = root.disabled
     root.disabled = True
@@ -205,9 +232,7 @@ def _lexical_ok(lexical: str, datatype: str) -> bool:
     if name in checks:
         return checks[name](value)
     if name in ("date", "time", "dateTime"):
-        import datetime as dt
-
-        kind = {"date": dt.date, "time": dt.time, "dateTime": dt.datetime}[name]
+        kind = {"date": datetime.date, "time": datetime.time, "dateTime": datetime.datetime}[name]
         return isinstance(value, kind)
     return True
 
@@ -292,14 +317,28 @@ class _Shape:
     pred: ox.NamedNode | None = None
     """The predicate, when the path is a plain predicate (looked up inline: the hot path)."""
     _when_empty: list | None = None
+    _plan: list | None = None
+
+    @property
+    def plan(self) -> list[tuple[ox.NamedNode | None, Any]]:
+        """The checks run when there are values: `(None, check)`, or `(predicate, shape)` for a
+        property shape of a plain predicate, which _eval runs inline (most of the profile's
+        work; a call less per property). Deactivated property shapes are left out."""
+        if self._plan is None:
+            self._plan = [
+                (sub.pred, sub) if sub is not None and sub.pred is not None else (None, check)
+                for check, sub in self.checks
+                if sub is None or not sub.deactivated
+            ]
+        return self._plan
 
     @property
     def when_empty(self) -> list[tuple[Check, _Shape | None]]:
-        """The checks that can say something of a focus node without values (cardinality,
-        sh:hasValue, qualified counts): the others check each value, so they are skipped."""
+        """The checks that can say something of a focus node without values (sh:minCount,
+        sh:hasValue, qualified counts): the others need values, so they are skipped."""
         if self._when_empty is None:
             self._when_empty = [
-                (c, s) for c, s in self.checks if not getattr(c, "per_value", False)]
+                (c, s) for c, s in self.checks if not getattr(c, "needs_values", False)]
         return self._when_empty
 
     def values(self, ctx: _Context, focus: Any) -> Iterable:
@@ -425,7 +464,7 @@ class _Compiler:
                 if not test(ctx, v):
                     out.append((focus, v, component, shape, None))
 
-        check.per_value = True  # type: ignore[attr-defined]
+        check.needs_values = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- value type
@@ -471,6 +510,7 @@ class _Compiler:
             if len(values) > n:
                 out.append((focus, None, comp, shape, None))
 
+        check.needs_values = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- value range
@@ -550,7 +590,7 @@ class _Compiler:
             for _ in dups:
                 out.append((focus, None, comp, shape, None))
 
-        check.per_value = True  # type: ignore[attr-defined]
+        check.needs_values = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- other
@@ -591,7 +631,7 @@ class _Compiler:
                         for o in objs:
                             out.append((focus, o, comp, shape, path))
 
-        check.per_value = True  # type: ignore[attr-defined]
+        check.needs_values = True  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- shape-based
@@ -605,7 +645,7 @@ class _Compiler:
                 for v in values:
                     engine._eval(ctx, sub, v, out)
 
-            check.per_value = True  # type: ignore[attr-defined]
+            check.needs_values = True  # type: ignore[attr-defined]
             shape.checks.append((check, sub))
 
     def c_node(self, shape: _Shape, node: Node) -> None:
@@ -742,13 +782,25 @@ class FastValidator:
         if shape.deactivated:
             return
         pred = shape.pred
+        index = ctx.out
         if pred is not None:
-            ps = ctx.out.get(focus)
+            ps = index.get(focus)
             values = () if ps is None else ps.get(pred, ())
         else:
             values = shape.values(ctx, focus)
-        for check, _sub in (shape.checks if values else shape.when_empty):
-            check(ctx, focus, values, out)
+        if not values:
+            for check, _sub in shape.when_empty:
+                check(ctx, focus, values, out)
+            return
+        for p, item in shape.plan:
+            if p is None:
+                item(ctx, focus, values, out)
+                continue
+            for v in values:  # = self._eval(ctx, item, v, out), inline
+                ps = index.get(v)
+                vals = () if ps is None else ps.get(p, ())
+                for check, _sub in (item.checks if vals else item.when_empty):
+                    check(ctx, v, vals, out)
 
     def _fails(self, ctx: _Context, shape: _Shape, v: Any) -> bool:
         """sh:node: the value gives at least one result (any severity) against the shape."""
@@ -938,9 +990,12 @@ class DescribedSubjects:
     """`(node, None, None) in it` for pyoxigraph triples, as an rdflib Graph answers it."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self._subjects = {t.subject for t in triples}
+        self._triples = triples
+        self._subjects: set | None = None
 
     def __contains__(self, pattern: tuple) -> bool:
+        if self._subjects is None:  # built on the first question: most reports ask none
+            self._subjects = {t.subject for t in self._triples}
         node = pattern[0]
         return (to_oxigraph(node) if isinstance(node, Node) else node) in self._subjects
 

@@ -318,6 +318,8 @@ class _Shape:
     """The predicate, when the path is a plain predicate (looked up inline: the hot path)."""
     _when_empty: list | None = None
     _plan: list | None = None
+    _tests: list | None = None
+    _tests_known: bool = False
 
     @property
     def plan(self) -> list[tuple[ox.NamedNode | None, Any]]:
@@ -331,6 +333,17 @@ class _Shape:
                 if sub is None or not sub.deactivated
             ]
         return self._plan
+
+    @property
+    def tests(self) -> list[Callable[[_Context, Any], bool]] | None:
+        """For a shape on the focus node itself whose every check is a test of one value
+        (sh:datatype, sh:class, sh:or of such shapes...): those tests. Such a shape gives a
+        result exactly when a test fails, so conformance needs no result list or memo."""
+        if not self._tests_known:
+            found = [getattr(c, "test", None) for c, _s in self.checks]
+            self._tests = found if self.path is None and None not in found else None
+            self._tests_known = True
+        return self._tests
 
     @property
     def when_empty(self) -> list[tuple[Check, _Shape | None]]:
@@ -465,6 +478,7 @@ class _Compiler:
                     out.append((focus, v, component, shape, None))
 
         check.needs_values = True  # type: ignore[attr-defined]
+        check.test = test  # type: ignore[attr-defined]
         shape.checks.append((check, None))
 
     # -- value type
@@ -656,12 +670,12 @@ class _Compiler:
                      lambda ctx, v, sub=sub: not engine._fails(ctx, sub, v))
 
     def _logic(self, shape: _Shape, node: Node, pred: URIRef, comp: URIRef,
-               verdict: Callable[[list[bool]], bool]) -> None:
+               verdict: Callable[[Iterable[bool]], bool]) -> None:
         engine = self.engine
         for lst in self.sg.objects(node, pred):
             members = [self.shape(m) for m in self.items(lst)]
             self.add(shape, comp, lambda ctx, v, ms=members: verdict(
-                [engine._conforms(ctx, m, v) for m in ms]))
+                engine._conforms(ctx, m, v) for m in ms))
 
     def c_or(self, shape: _Shape, node: Node) -> None:
         self._logic(shape, node, SH["or"], SH.OrConstraintComponent, any)
@@ -804,6 +818,11 @@ class FastValidator:
 
     def _fails(self, ctx: _Context, shape: _Shape, v: Any) -> bool:
         """sh:node: the value gives at least one result (any severity) against the shape."""
+        if shape.deactivated:
+            return False
+        tests = shape.tests
+        if tests is not None:
+            return not all(test(ctx, v) for test in tests)
         key = (id(shape), v)
         verdict = ctx.memo_node.get(key)
         if verdict is None:
@@ -816,6 +835,9 @@ class FastValidator:
         """Conformance as pySHACL's logical and qualified components see it."""
         if shape.deactivated or shape.lenient:
             return True
+        tests = shape.tests
+        if tests is not None:
+            return all(test(ctx, v) for test in tests)
         key = (id(shape), v)
         verdict = ctx.memo_conf.get(key)
         if verdict is not None:

@@ -49,6 +49,10 @@ HARVEST_SOURCE = ox.NamedNode(HDCAT + "HarvestSource")
 _KEY_PREDICATES = frozenset({DCT_IDENTIFIER, ADMS_IDENTIFIER, SKOS_NOTATION})
 _DCAT_DATASET_NODE = ox.NamedNode(DCAT_DATASET)
 MAX_LISTED_WARNINGS = 200
+WRITE_RECORDS = 2_500
+"""Pages are written together once their records reach this many. Each bulk load has a fixed
+cost and leaves a set of files for RocksDB to compact: writing 100,000 records 500 at a time
+took 160 CPU s of loading and compaction, 2,500 at a time 96 (bench/RESULTS.md, round 4)."""
 
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.I)
 _CSTR = re.compile(r"(?:https?://(?:www\.)?cstr\.cn/|CSTR:)?([A-Za-z0-9]{5}\.\d{2}\.\S+)")
@@ -180,11 +184,10 @@ def identity_keys(dataset: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[s
 
 
 @dataclass
-class _InFlight:
-    """A page whose records are being written (by the writer thread) and not yet noted in
-    the private state: that is done once the write is over."""
+class _PageWrites:
+    """A page whose records wait to be written, or are being written (by the writer thread),
+    and are not yet noted in the private state: that is done once the write is over."""
 
-    future: Future | None
     graphs: list[dict[str, list[ox.Triple]]]
     stored: list[tuple[str, str, str, str, bool]]
     """(record IRI, dataset, content hash, original IRI, new) of each record written."""
@@ -201,14 +204,23 @@ class _InFlight:
         return {dataset: (digest, record) for record, dataset, digest, _o, _n in self.stored}
 
 
+@dataclass
+class _Write:
+    """The pages written together by one write of the writer thread."""
+
+    future: Future | None
+    pages: list[_PageWrites]
+
+
 class Harvester:
     """Runs harvest sources into a catalog; sources and runs live in the private state.
 
-    A page's records are written by a second thread while the next page is fetched, cut and
-    validated (the bulk loader works without the GIL); the page is noted in the private
-    state only once its write is over, so a run killed at any point still redoes at most
-    the pages whose writes were not noted. While a page is in flight, what it delivered is
-    looked up in it before the private state (a dataset on two pages is seen as before)."""
+    Pages' records are written together, WRITE_RECORDS at a time, by a second thread while
+    the next pages are fetched, cut and validated (the bulk loader works without the GIL); a
+    page is noted in the private state only once its write is over, so a run killed at any
+    point still redoes at most the pages whose writes were not noted. While a page waits or
+    is in flight, what it delivered is looked up in it before the private state (a dataset
+    on two pages is seen as before)."""
 
     def __init__(self, catalog: Catalog, state: PrivateState, http: Http | None = None,
                  loader_for: Callable | None = None) -> None:
@@ -222,7 +234,8 @@ class Harvester:
             loader_for = default_loader_for
         self.loader_for = loader_for
         self._writer: ThreadPoolExecutor | None = None
-        self._inflight: _InFlight | None = None
+        self._pending: list[_PageWrites] = []
+        self._writing: _Write | None = None
 
     def source_iri(self, name: str) -> str:
         return f"{self.catalog.base}/harvest/{quote(name, safe='')}"
@@ -276,7 +289,8 @@ class Harvester:
         return report
 
     def _pages(self, source: Source, run_id: int, loader: object, report: RunReport) -> None:
-        self._inflight = None
+        self._pending = []
+        self._writing = None
         with ThreadPoolExecutor(max_workers=1) as writer:
             self._writer = writer
             try:
@@ -287,36 +301,62 @@ class Harvester:
             except (FetchError, HdcatError, OSError, ValueError) as e:
                 report.source_errors.append(str(e))
             finally:
-                self._writer = None
                 with self.state.transaction():
+                    self._submit(report)
                     self._landed(report)
+                self._writer = None
 
-    def _write(self, graphs: list[dict[str, list[ox.Triple]]]) -> None:
-        """The writer thread: the store writes of one page."""
-        for batch in graphs:
-            self.catalog.store_graphs(batch)
+    def _submit(self, report: RunReport) -> None:
+        """Start writing the pending pages (once the write before is over), as one write."""
+        self._landed(report)
+        pages, self._pending = self._pending, []
+        if not pages:
+            return
+        merged: dict[str, list[ox.Triple]] = {}
+        for page in pages:  # in order: a graph written twice keeps its last content
+            for batch in page.graphs:
+                merged.update(batch)
+        future = None
+        if merged:
+            if self._writer is not None:
+                future = self._writer.submit(self.catalog.store_graphs, merged)
+            else:
+                future = Future()
+                self.catalog.store_graphs(merged)
+                future.set_result(None)
+        self._writing = _Write(future, pages)
 
     def _landed(self, report: RunReport) -> None:
-        """Wait for the page in flight to be written; tell the catalog's listeners, put it
-        on disk, note it in the private state."""
-        page, self._inflight = self._inflight, None
-        if page is None:
+        """Wait for the write in flight; tell the catalog's listeners, put it on disk, note
+        its pages in the private state."""
+        job, self._writing = self._writing, None
+        if job is None:
             return
-        if page.future is not None:
-            page.future.result()
-            for batch in page.graphs:
-                self.catalog.notify(batch)
-            # Put the page's writes on disk: an embedded store otherwise keeps them in its
-            # write buffers, and memory grows with the source (about 45 KB a record).
+        if job.future is not None:
+            job.future.result()
+            for page in job.pages:
+                for batch in page.graphs:
+                    self.catalog.notify(batch)
+            # Put the writes on disk: an embedded store otherwise keeps them in its write
+            # buffers, and memory grows with the source (about 45 KB a record).
             self.catalog.store.flush()
-        for record_iri, dataset, digest, original, new in page.stored:
-            self.state.remember(page.source, dataset, record_iri, digest, original, page.run_id)
-            (report.added if new else report.updated).append(dataset)
-        if page.page_digest is None:  # a record refused or unmapped: judge the page again
-            self.state.forget_page(page.source, page.page_url)
-        else:
-            self.state.remember_page(page.source, page.page_url, page.page_digest,
-                                     page.page_datasets)
+        for page in job.pages:
+            for record_iri, dataset, digest, original, new in page.stored:
+                self.state.remember(page.source, dataset, record_iri, digest, original,
+                                    page.run_id)
+                (report.added if new else report.updated).append(dataset)
+            if page.page_digest is None:  # a record refused or unmapped: judge it again
+                self.state.forget_page(page.source, page.page_url)
+            else:
+                self.state.remember_page(page.source, page.page_url, page.page_digest,
+                                         page.page_datasets)
+
+    def _awaiting_notes(self) -> dict[str, tuple[str, str]]:
+        """What the pages waiting or in flight delivered: dataset -> (content hash, record)."""
+        found: dict[str, tuple[str, str]] = {}
+        for page in [*(self._writing.pages if self._writing else ()), *self._pending]:
+            found.update(page.delivered())
+        return found
 
     # ------------------------------------------------------------------ one page
 
@@ -345,7 +385,7 @@ class Harvester:
         seen: list[tuple[str, str]] = []
         at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)
         run_node = ox.NamedNode(f"{self.source_iri(source.name)}/run/{run_id}")
-        in_flight = self._inflight.delivered() if self._inflight is not None else {}
+        in_flight = self._awaiting_notes()
 
         def select(record: Record) -> bool:
             dataset = _text(record.dataset)
@@ -395,19 +435,11 @@ class Harvester:
         for error in loaded.errors:
             report.source_errors.append(str(error))
         stored = [(record_iri, *decided[record_iri]) for record_iri in loaded.stored]
-        self._landed(report)  # the page before: its write is over before this one starts
-        writer = self._writer
-        future = None
-        if graphs:
-            if writer is not None:
-                future = writer.submit(self._write, graphs)
-            else:
-                future = Future()
-                self._write(graphs)
-                future.set_result(None)
         clean = not (page.errors or loaded.refused or loaded.errors)
-        self._inflight = _InFlight(future, graphs, stored, source.name, run_id,  # type: ignore[arg-type]
-                                   page.url, digest if clean else None, seen)
+        self._pending.append(_PageWrites(graphs, stored, source.name, run_id, page.url,
+                                         digest if clean else None, seen))
+        if sum(len(p.stored) for p in self._pending) >= WRITE_RECORDS:
+            self._submit(report)
 
     def _unify(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict[str, str]]:
         """Give each dataset the IRI under which the catalog already knows it (same DOI,

@@ -137,6 +137,45 @@ def test_first_run_adds_everything_with_provenance(harvester, server) -> None:
     assert {r["src"].value for r in rows} == {harvester.source_iri("alpha")}
 
 
+def test_pages_are_written_together_and_noted_once_written(harvester, server,
+                                                          monkeypatch) -> None:
+    import loaders.harvest as harvest_module
+
+    monkeypatch.setattr(harvest_module, "WRITE_RECORDS", 12)
+    source = _add(harvester, server, "grouped", 30)  # 6 pages of 5
+    writes: list[int] = []
+    writes_when_noted: list[int] = []
+    store_graphs = harvester.catalog.store_graphs
+    remember = harvester.state.remember
+
+    def counting(graphs: dict) -> None:
+        writes.append(sum(1 for name in graphs if "/record/" in name))
+        store_graphs(graphs)
+
+    def noting(*args: object) -> None:
+        writes_when_noted.append(len(writes))
+        remember(*args)
+
+    monkeypatch.setattr(harvester.catalog, "store_graphs", counting)
+    monkeypatch.setattr(harvester.state, "remember", noting)
+    report = harvester.run("grouped")
+    assert report.status == "completed" and report.pages == 6
+    assert report.counts()["added"] == 30
+    # pages 1-3 (15 records) in one write, pages 4-6 in another; a page is noted in the
+    # private state only once its write is over
+    assert writes == [15, 15]
+    assert writes_when_noted == [1] * 15 + [2] * 15
+    assert _datasets(harvester.catalog) == {
+        f"https://grouped.example.org/dataset/{i}" for i in range(30)}
+
+    writes.clear()
+    source.titles[20] = "Changed"
+    report = harvester.run("grouped")
+    assert report.counts() == {"added": 0, "updated": 1, "unchanged": 29, "withdrawn": 0,
+                               "failed": 0}
+    assert writes == [1]
+
+
 def test_rerun_unchanged_writes_nothing_then_updates_and_withdraws(harvester, server) -> None:
     source = _add(harvester, server, "beta", 12)
     harvester.run("beta")

@@ -49,10 +49,12 @@ HARVEST_SOURCE = ox.NamedNode(HDCAT + "HarvestSource")
 _KEY_PREDICATES = frozenset({DCT_IDENTIFIER, ADMS_IDENTIFIER, SKOS_NOTATION})
 _DCAT_DATASET_NODE = ox.NamedNode(DCAT_DATASET)
 MAX_LISTED_WARNINGS = 200
-WRITE_RECORDS = 2_500
+WRITE_RECORDS = 5_000
 """Pages are written together once their records reach this many. Each bulk load has a fixed
-cost and leaves a set of files for RocksDB to compact: writing 100,000 records 500 at a time
-took 160 CPU s of loading and compaction, 2,500 at a time 96 (bench/RESULTS.md, round 4)."""
+cost and leaves a set of files for RocksDB to compact, more the larger the store: a first
+harvest of 100,000 took 374 CPU s written 2,500 records at a time and 270 CPU s written
+6,000 at a time (of which the writer and compactions 194 and 124 s). The price is memory:
+the records waiting, and those being written, are held (bench/RESULTS.md, round 4)."""
 
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.I)
 _CSTR = re.compile(r"(?:https?://(?:www\.)?cstr\.cn/|CSTR:)?([A-Za-z0-9]{5}\.\d{2}\.\S+)")
@@ -341,15 +343,18 @@ class Harvester:
             # buffers, and memory grows with the source (about 45 KB a record).
             self.catalog.store.flush()
         for page in job.pages:
-            for record_iri, dataset, digest, original, new in page.stored:
-                self.state.remember(page.source, dataset, record_iri, digest, original,
-                                    page.run_id)
-                (report.added if new else report.updated).append(dataset)
-            if page.page_digest is None:  # a record refused or unmapped: judge it again
-                self.state.forget_page(page.source, page.page_url)
-            else:
-                self.state.remember_page(page.source, page.page_url, page.page_digest,
-                                         page.page_datasets)
+            self._note(page, report)
+
+    def _note(self, page: _PageWrites, report: RunReport) -> None:
+        """Note a page whose writes are over in the private state."""
+        for record_iri, dataset, digest, original, new in page.stored:
+            self.state.remember(page.source, dataset, record_iri, digest, original, page.run_id)
+            (report.added if new else report.updated).append(dataset)
+        if page.page_digest is None:  # a record refused or unmapped: judge it again
+            self.state.forget_page(page.source, page.page_url)
+        else:
+            self.state.remember_page(page.source, page.page_url, page.page_digest,
+                                     page.page_datasets)
 
     def _awaiting_notes(self) -> dict[str, tuple[str, str]]:
         """What the pages waiting or in flight delivered: dataset -> (content hash, record)."""
@@ -436,8 +441,12 @@ class Harvester:
             report.source_errors.append(str(error))
         stored = [(record_iri, *decided[record_iri]) for record_iri in loaded.stored]
         clean = not (page.errors or loaded.refused or loaded.errors)
-        self._pending.append(_PageWrites(graphs, stored, source.name, run_id, page.url,
-                                         digest if clean else None, seen))
+        done = _PageWrites(graphs, stored, source.name, run_id, page.url,
+                           digest if clean else None, seen)
+        if not graphs and not self._pending and self._writing is None:
+            self._note(done, report)  # nothing to write, nothing noted before it to wait for
+            return
+        self._pending.append(done)
         if sum(len(p.stored) for p in self._pending) >= WRITE_RECORDS:
             self._submit(report)
 

@@ -244,11 +244,16 @@ def child_main(argv: list[str]) -> None:
 
 
 def run_child(*args: str) -> dict[str, object]:
+    start = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--child", *args],
                           capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"child {args[0]} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    # The whole command, start to exit: opening the store, and closing it (which waits for
+    # RocksDB's background compactions), are outside `seconds`.
+    result["command_seconds"] = time.perf_counter() - start
+    return result
 
 
 # ---------------------------------------------------------------------------- profile

@@ -212,6 +212,9 @@ class _Write:
 
     future: Future | None
     pages: list[_PageWrites]
+    graphs: dict[str, list[ox.Triple]]
+    """What was written: the pages' graphs, a graph on two pages with its last content. The
+    listeners hear of exactly this (the audit chain settles the write it noted by it)."""
 
 
 class Harvester:
@@ -326,7 +329,7 @@ class Harvester:
                 future = Future()
                 self.catalog.store_graphs(merged)
                 future.set_result(None)
-        self._writing = _Write(future, pages)
+        self._writing = _Write(future, pages, merged)
 
     def _landed(self, report: RunReport) -> None:
         """Wait for the write in flight; tell the catalog's listeners, put it on disk, note
@@ -336,9 +339,7 @@ class Harvester:
             return
         if job.future is not None:
             job.future.result()
-            for page in job.pages:
-                for batch in page.graphs:
-                    self.catalog.notify(batch)
+            self.catalog.notify(job.graphs)
             # Put the writes on disk: an embedded store otherwise keeps them in its write
             # buffers, and memory grows with the source (about 45 KB a record).
             self.catalog.store.flush()

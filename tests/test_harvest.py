@@ -167,6 +167,11 @@ def test_pages_are_written_together_and_noted_once_written(harvester, server,
     assert writes_when_noted == [1] * 15 + [2] * 15
     assert _datasets(harvester.catalog) == {
         f"https://grouped.example.org/dataset/{i}" for i in range(30)}
+    # the audit chain settled each write it noted: no note is left for a next start to
+    # take for an interrupted write
+    data_dir = harvester.catalog.settings.data_dir
+    assert list((data_dir / "audit-intents").glob("*.json")) == []
+    assert harvester.catalog.audit_log().verify(harvester.catalog.stored_graphs()) == []
 
     writes.clear()
     source.titles[20] = "Changed"

@@ -321,14 +321,8 @@ class Harvester:
         for page in pages:  # in order: a graph written twice keeps its last content
             for batch in page.graphs:
                 merged.update(batch)
-        future = None
-        if merged:
-            if self._writer is not None:
-                future = self._writer.submit(self.catalog.store_graphs, merged)
-            else:
-                future = Future()
-                self.catalog.store_graphs(merged)
-                future.set_result(None)
+        assert self._writer is not None  # set by _pages for the whole run
+        future = self._writer.submit(self.catalog.store_graphs, merged) if merged else None
         self._writing = _Write(future, pages, merged)
 
     def _landed(self, report: RunReport) -> None:

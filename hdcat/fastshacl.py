@@ -203,12 +203,12 @@ def _plainly_ok(lexical: str, datatype: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)
 def _lexical_ok(lexical: str, datatype: str) -> bool:
     """Whether rdflib (hence pySHACL) takes the lexical form as a valid value of the datatype."""
     return _plainly_ok(lexical, datatype) or _rdflib_lexical_ok(lexical, datatype)
 
 
-@lru_cache(maxsize=65536)
 def _rdflib_lexical_ok(lexical: str, datatype: str) -> bool:
     root = logging.getLogger("rdflib.term")
     was = root.disabled

@@ -425,3 +425,21 @@ def test_oxigraph_quads_are_accepted() -> None:
              for t in graph_to_triples(g)]
     assert keys(fast_validator(shapes).validate(quads)) == keys(
         fast_validator(shapes).validate(g))
+
+
+@pytest.mark.parametrize("lexical,datatype", [
+    ("2024-02-29", "date"), ("2023-02-29", "date"), ("0000-01-01", "date"),
+    ("2024-13-01", "date"), ("2024-1-01", "date"), ("20240101", "date"), ("2024-01-01Z", "date"),
+    ("2024-01-01T10:00:00", "dateTime"), ("2024-01-01T24:00:00", "dateTime"),
+    ("2024-01-01T23:59:60", "dateTime"), ("2024-01-01T10:00:00+14:00", "dateTime"),
+    ("2024-01-01T10:00:00.5Z", "dateTime"), ("2024-01-01 10:00:00", "dateTime"),
+    ("42", "integer"), ("+42", "integer"), ("-0", "integer"), ("4 2", "integer"),
+    ("123456789012345678901234567890", "integer"), ("4.0", "integer"),
+])
+def test_everyday_lexical_forms_are_judged_as_rdflib_judges_them(lexical: str,
+                                                                 datatype: str) -> None:
+    from hdcat import fastshacl
+
+    dt = "http://www.w3.org/2001/XMLSchema#" + datatype
+    fastshacl._lexical_ok.cache_clear()
+    assert fastshacl._lexical_ok(lexical, dt) == fastshacl._rdflib_lexical_ok(lexical, dt)

@@ -190,7 +190,8 @@ class _PageWrites:
     """A page whose records wait to be written, or are being written (by the writer thread),
     and are not yet noted in the private state: that is done once the write is over."""
 
-    graphs: list[dict[str, list[ox.Triple]]]
+    graphs: dict[str, list[ox.Triple]]
+    """The graphs the page's records replace (with the shared ones they need)."""
     stored: list[tuple[str, str, str, str, bool]]
     """(record IRI, dataset, content hash, original IRI, new) of each record written."""
     source: str
@@ -319,8 +320,7 @@ class Harvester:
             return
         merged: dict[str, list[ox.Triple]] = {}
         for page in pages:  # in order: a graph written twice keeps its last content
-            for batch in page.graphs:
-                merged.update(batch)
+            merged.update(page.graphs)
         assert self._writer is not None  # set by _pages for the whole run
         future = self._writer.submit(self.catalog.store_graphs, merged) if merged else None
         self._writing = _Write(future, pages, merged)
@@ -414,14 +414,14 @@ class Harvester:
                                   if "://" in original else
                                   ox.Triple(rec, ORIGINAL_IRI, ox.Literal(original)))
 
-        graphs: list[dict[str, list[ox.Triple]]] = []
+        graphs: dict[str, list[ox.Triple]] = {}
         loaded = self.catalog.load_triples(
             triples,
             source=f"{source.name} page {report.pages} ({page.url})",
             level=level,
             select=select,
             decorate=decorate,
-            write=graphs.append,
+            write=graphs.update,
         )
         for refused in loaded.refused:
             report.failed.append({"record": refused.subject,

@@ -242,6 +242,9 @@ class Harvester:
         self._writer: ThreadPoolExecutor | None = None
         self._pending: list[_PageWrites] = []
         self._writing: _Write | None = None
+        self._awaiting: dict[str, tuple[str, str]] = {}
+        """What the pages not yet noted (waiting or in flight) delivered: dataset ->
+        (content hash, record IRI), the later page winning; kept as pages queue and land."""
 
     def source_iri(self, name: str) -> str:
         return f"{self.catalog.base}/harvest/{quote(name, safe='')}"
@@ -297,6 +300,7 @@ class Harvester:
     def _pages(self, source: Source, run_id: int, loader: object, report: RunReport) -> None:
         self._pending = []
         self._writing = None
+        self._awaiting = {}
         with ThreadPoolExecutor(max_workers=1) as writer:
             self._writer = writer
             try:
@@ -339,6 +343,9 @@ class Harvester:
             self.catalog.store.flush()
         for page in job.pages:
             self._note(page, report)
+        self._awaiting = {}
+        for page in self._pending:  # the pages queued after the write just noted
+            self._awaiting.update(page.delivered())
 
     def _note(self, page: _PageWrites, report: RunReport) -> None:
         """Note a page whose writes are over in the private state."""
@@ -350,13 +357,6 @@ class Harvester:
         else:
             self.state.remember_page(page.source, page.page_url, page.page_digest,
                                      page.page_datasets)
-
-    def _awaiting_notes(self) -> dict[str, tuple[str, str]]:
-        """What the pages waiting or in flight delivered: dataset -> (content hash, record)."""
-        found: dict[str, tuple[str, str]] = {}
-        for page in [*(self._writing.pages if self._writing else ()), *self._pending]:
-            found.update(page.delivered())
-        return found
 
     # ------------------------------------------------------------------ one page
 
@@ -385,7 +385,7 @@ class Harvester:
         seen: list[tuple[str, str]] = []
         at = ox.Literal(now().replace("+00:00", "Z"), datatype=XSD_DATETIME)
         run_node = ox.NamedNode(f"{self.source_iri(source.name)}/run/{run_id}")
-        in_flight = self._awaiting_notes()
+        in_flight = self._awaiting
 
         def select(record: Record) -> bool:
             dataset = _text(record.dataset)
@@ -442,6 +442,7 @@ class Harvester:
             self._note(done, report)  # nothing to write, nothing noted before it to wait for
             return
         self._pending.append(done)
+        self._awaiting.update(done.delivered())
         if sum(len(p.stored) for p in self._pending) >= WRITE_RECORDS:
             self._submit(report)
 

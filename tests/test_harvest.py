@@ -181,6 +181,30 @@ def test_pages_are_written_together_and_noted_once_written(harvester, server,
     assert writes == [1]
 
 
+def test_dataset_on_two_waiting_pages_is_seen_as_delivered(harvester, server,
+                                                           monkeypatch) -> None:
+    import loaders.harvest as harvest_module
+
+    monkeypatch.setattr(harvest_module, "WRITE_RECORDS", 1000)  # every page waits to the end
+    source = _add(harvester, server, "twice", 10)
+    original = source.page
+
+    def page(n: int, base: str) -> bytes:
+        body = original(n, base)
+        if n == 2:  # dataset 0 again, as page 1 gave it
+            first = original(1, base).decode().splitlines()
+            body += ("\n" + "\n".join(line for line in first
+                                        if line.startswith("<https://twice.example.org/dataset/0")
+                                        )).encode()
+        return body
+
+    source.page = page  # type: ignore[method-assign]
+    report = harvester.run("twice")
+    assert report.status == "completed"
+    assert report.counts()["added"] == 10 and report.unchanged == 1
+    assert len(_datasets(harvester.catalog)) == 10
+
+
 def test_rerun_unchanged_writes_nothing_then_updates_and_withdraws(harvester, server) -> None:
     source = _add(harvester, server, "beta", 12)
     harvester.run("beta")

@@ -8,12 +8,10 @@ Readers (CLI, web service) go through this class.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +23,7 @@ from hdcat import datatypes, privacy, queries, rdfio, resources, validation_work
 from hdcat.audit import WriteIntents
 from hdcat.config import Settings, load_settings
 from hdcat.errors import InputError
+from hdcat.garbage import fewer_collections
 from hdcat.namespaces import (
     GRAPH_LEGISLATION,
     GRAPH_ONTOLOGY,
@@ -1170,21 +1169,6 @@ class Catalog:
             )
             out[key] = {_local(r["value"]): int(r["n"].value) for r in counts}
         return out
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run a big load with far fewer cyclic garbage collections. A load keeps millions of
-    small objects alive (triples in lists and dicts), and each collection walks them all:
-    with the default thresholds that is about a fifth of a validated load's time. Objects
-    are still freed by reference counting as usual, and cycles still collected, only
-    less often. Nested uses keep the outermost thresholds."""
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 200_000), max(old[1], 20), max(old[2], 1000))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
 
 
 def _local(term: object) -> str:

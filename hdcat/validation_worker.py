@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from hdcat.garbage import fewer_collections
 from hdcat.validation import Result
 
 log = logging.getLogger(__name__)
@@ -249,6 +250,11 @@ def _serve(level: str) -> None:
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # nothing else may write into the answers
+    with fewer_collections():
+        _judge_all(requests, answers)
+
+
+def _judge_all(requests: BinaryIO, answers: BinaryIO) -> None:
     while True:
         message = _read_message(requests)
         if message is None:

@@ -24,8 +24,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from hdcat.catalog import Catalog, fewer_collections
+from hdcat.catalog import Catalog
 from hdcat.errors import HdcatError
+from hdcat.garbage import fewer_collections
 from hdcat.records import DATASET_CLASSES, Record
 from hdcat.state import PrivateState, Source, now
 from loaders.base import Page

@@ -218,3 +218,44 @@ def test_escaped_characters_that_are_not_control_characters_are_accepted(tmp_pat
     path = tmp_path / "ok.nt"
     path.write_text('<http://x/a> <http://x/p> "caf\\u00e9 \\n &amp; \\u0041" .\n')
     assert rdfio.parse_into(ox.Store(), path) == 1
+
+
+def test_validated_load_writes_chunks_in_order_and_stops_at_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A validated load writes its accepted records chunk by chunk, in a second thread.
+    Listeners hear of every write, in order, once it is done; when a write fails, the load
+    stops there: no later chunk is written and nothing more is heard."""
+    monkeypatch.setattr(catalog_module, "WRITE_BATCH_RECORDS", 4)
+    source = _write(tmp_path / "syn.nt", 14)
+    cat = _catalog(tmp_path / "ok")
+    heard: list[list[str]] = []
+    stored_when_heard: list[int] = []
+    cat.on_write(lambda graphs: (heard.append(sorted(graphs)),
+                                 stored_when_heard.append(cat.count_records())))
+    report = cat.load([source])
+    assert report.ok and len(report.stored) == 14
+    records = [g for chunk in heard for g in chunk if g in set(report.stored)]
+    assert records == [g for chunk in (report.stored[i:i + 4] for i in range(0, 14, 4))
+                       for g in sorted(chunk)]  # each chunk heard once, in write order
+    # heard once written
+    assert [n >= min(4 * (i + 1), 14) for i, n in enumerate(stored_when_heard)] == [True] * 4
+    cat.close()
+
+    cat = _catalog(tmp_path / "failing")
+    replace = EmbeddedStore.replace_graphs
+    calls: list[int] = []
+
+    def failing_second(store: EmbeddedStore, graphs: dict) -> None:
+        calls.append(len(graphs))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        replace(store, graphs)
+
+    monkeypatch.setattr(EmbeddedStore, "replace_graphs", failing_second)
+    heard.clear()
+    cat.on_write(lambda graphs: heard.append(sorted(graphs)))
+    with pytest.raises(OSError, match="disk full"):
+        cat.load([source])
+    assert len(calls) == 2  # no chunk after the failed write was written
+    assert len(heard) == 1 and cat.count_records() == 4

@@ -251,21 +251,17 @@ def _serve(level: str) -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # nothing else may write into the answers
     with fewer_collections():
-        _judge_all(requests, answers)
-
-
-def _judge_all(requests: BinaryIO, answers: BinaryIO) -> None:
-    while True:
-        message = _read_message(requests)
-        if message is None:
-            return
-        level, data, focus = message  # type: ignore[misc]
-        try:
-            triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-            answer: tuple = ("ok", judge(level, triples, focus))
-        except Exception as e:  # the parent judges this group itself
-            answer = ("failed", f"{type(e).__name__}: {e}")
-        _write_message(answers, answer)
+        while True:
+            message = _read_message(requests)
+            if message is None:
+                return
+            level, data, focus = message  # type: ignore[misc]
+            try:
+                triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+                answer: tuple = ("ok", judge(level, triples, focus))
+            except Exception as e:  # the parent judges this group itself
+                answer = ("failed", f"{type(e).__name__}: {e}")
+            _write_message(answers, answer)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ a fresh subprocess and a fresh data folder:
              split into the main thread, the load's other threads and the validation workers
              (a load that keeps two cores busy is bound by their sum, not by one thread)
 
-Peak memory is each subprocess's own VmHWM (peak RSS). Prints a table; with --results, writes
-bench/RESULTS.md.
+Peak memory is each subprocess's own VmHWM (peak RSS). Prints a table (for bench/RESULTS.md);
+with --json FILE, also writes the figures to FILE.
 """
 
 from __future__ import annotations

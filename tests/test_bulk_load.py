@@ -259,3 +259,4 @@ def test_validated_load_writes_chunks_in_order_and_stops_at_a_failed_write(
         cat.load([source])
     assert len(calls) == 2  # no chunk after the failed write was written
     assert len(heard) == 1 and cat.count_records() == 4
+    cat.close()

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -316,43 +316,31 @@ class _Shape:
     lenient: bool = False
     pred: ox.NamedNode | None = None
     """The predicate, when the path is a plain predicate (looked up inline: the hot path)."""
-    _when_empty: list | None = None
-    _plan: list | None = None
-    _tests: list | None = None
-    _tests_known: bool = False
 
-    @property
+    @cached_property
     def plan(self) -> list[tuple[ox.NamedNode | None, Any]]:
         """The checks run when there are values: `(None, check)`, or `(predicate, shape)` for a
         property shape of a plain predicate, which _eval runs inline (most of the profile's
         work; a call less per property). Deactivated property shapes are left out."""
-        if self._plan is None:
-            self._plan = [
-                (sub.pred, sub) if sub is not None and sub.pred is not None else (None, check)
-                for check, sub in self.checks
-                if sub is None or not sub.deactivated
-            ]
-        return self._plan
+        return [
+            (sub.pred, sub) if sub is not None and sub.pred is not None else (None, check)
+            for check, sub in self.checks
+            if sub is None or not sub.deactivated
+        ]
 
-    @property
+    @cached_property
     def tests(self) -> list[Callable[[_Context, Any], bool]] | None:
         """For a shape on the focus node itself whose every check is a test of one value
         (sh:datatype, sh:class, sh:or of such shapes...): those tests. Such a shape gives a
         result exactly when a test fails, so conformance needs no result list or memo."""
-        if not self._tests_known:
-            found = [getattr(c, "test", None) for c, _s in self.checks]
-            self._tests = found if self.path is None and None not in found else None
-            self._tests_known = True
-        return self._tests
+        found = [getattr(c, "test", None) for c, _s in self.checks]
+        return found if self.path is None and None not in found else None
 
-    @property
+    @cached_property
     def when_empty(self) -> list[tuple[Check, _Shape | None]]:
         """The checks that can say something of a focus node without values (sh:minCount,
         sh:hasValue, qualified counts): the others need values, so they are skipped."""
-        if self._when_empty is None:
-            self._when_empty = [
-                (c, s) for c, s in self.checks if not getattr(c, "needs_values", False)]
-        return self._when_empty
+        return [(c, s) for c, s in self.checks if not getattr(c, "needs_values", False)]
 
     def values(self, ctx: _Context, focus: Any) -> Iterable:
         if self.pred is not None:

@@ -246,14 +246,13 @@ def table(rows: list[dict[str, object]]) -> str:
                 f"{rate(n, full) / rate(n, raw):.2f}x raw, peak RSS "
                 f"{full['peak_rss_mb']:,.0f} MB"  # type: ignore[index]
             )
-            if "workers_cpu" in full:  # type: ignore[operator]
-                main, load = full["main_thread_cpu"], full["cpu"]  # type: ignore[index]
-                lines.append(
-                    f"CPU of that load: main thread {main:.1f} s, its other threads (writer,"
-                    f" bulk loader, compactions, feeding the workers) {load - main:.1f} s,"
-                    f" validation workers {full['workers_cpu']:.1f} s; raw bulk_load"  # type: ignore[index]
-                    f" {raw['cpu']:.1f} s"  # type: ignore[index]
-                )
+            main, load = full["main_thread_cpu"], full["cpu"]  # type: ignore[index]
+            lines.append(
+                f"CPU of that load: main thread {main:.1f} s, its other threads (writer,"
+                f" bulk loader, compactions, feeding the workers) {load - main:.1f} s,"
+                f" validation workers {full['workers_cpu']:.1f} s; raw bulk_load"  # type: ignore[index]
+                f" {raw['cpu']:.1f} s"  # type: ignore[index]
+            )
     return "\n".join(lines)
 
 

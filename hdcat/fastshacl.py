@@ -29,7 +29,7 @@ import datetime
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -999,12 +999,14 @@ class FastValidator:
 class DescribedSubjects:
     """`(node, None, None) in it` for pyoxigraph triples, as an rdflib Graph answers it."""
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+    def __init__(self, triples: Sequence[ox.Triple]) -> None:
+        """`triples` is read when the first question comes (a sequence, not a one-shot
+        iterator: most reports ask nothing)."""
         self._triples = triples
         self._subjects: set | None = None
 
     def __contains__(self, pattern: tuple) -> bool:
-        if self._subjects is None:  # built on the first question: most reports ask none
+        if self._subjects is None:
             self._subjects = {t.subject for t in self._triples}
         node = pattern[0]
         return (to_oxigraph(node) if isinstance(node, Node) else node) in self._subjects

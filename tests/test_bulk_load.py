@@ -235,7 +235,8 @@ def test_validated_load_writes_chunks_in_order_and_stops_at_a_failed_write(
                                  stored_when_heard.append(cat.count_records())))
     report = cat.load([source])
     assert report.ok and len(report.stored) == 14
-    records = [g for chunk in heard for g in chunk if g in set(report.stored)]
+    stored = set(report.stored)
+    records = [g for chunk in heard for g in chunk if g in stored]
     assert records == [g for chunk in (report.stored[i:i + 4] for i in range(0, 14, 4))
                        for g in sorted(chunk)]  # each chunk heard once, in write order
     # heard once written

@@ -8,17 +8,16 @@ property shapes with a predicate path under a node shape with `sh:targetClass`, 
 minCount, maxCount, class, datatype, nodeKind, languageIn, hasValue, in, pattern and
 maxLength (logical, qualified, node, path and SPARQL-based constraints are left out, so the
 figure is a lower bound of that design's cost). For each batch size: the in-memory bulk load
-of the synthetic catalog (bench/generate.py, seed 42), each compiled query run once over it
-(the best of `--repeat`), and the fast validator (hdcat.fastshacl) over the same records
-with the whole profile, in ms a record.
+of the synthetic catalog (bench/generate.py's `syn-N.nt` in `--workdir`, made once and
+shared with bench/import.py), each compiled query run once over it (the best of
+`--repeat`), and the fast validator (hdcat.fastshacl) over the same records with the whole
+profile, in ms a record.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -30,8 +29,12 @@ from rdflib import SH, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from generate import ensure_file  # noqa: E402
 
 from hdcat.fastshacl import fast_validator  # noqa: E402
 from hdcat.garbage import fewer_collections  # noqa: E402
@@ -122,14 +125,6 @@ def _compile(
     return None
 
 
-def generate(n: int, workdir: Path) -> Path:
-    out = workdir / f"catalog-{n}.nt"
-    if not out.exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n), "-o",
-                        str(out), "--seed", "42"], check=True)
-    return out
-
-
 def best(runs: int, work) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(runs):
@@ -143,9 +138,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", default="2000,10000")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/hdcat-bench"))
     args = ap.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hdcat-bench-sparql-"))
+    workdir = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
 
     shapes = profile_shapes("full")
@@ -156,7 +151,7 @@ def main() -> None:
     validator = fast_validator(shapes)
 
     for n in (int(x) for x in args.records.split(",") if x):
-        path = generate(n, workdir)
+        path = ensure_file(n, "nt", workdir)
         data = path.read_bytes()
         store = ox.Store()
         load_s = best(1, lambda s=store, d=data: s.bulk_load(d, ox.RdfFormat.N_TRIPLES))
@@ -185,7 +180,7 @@ def main() -> None:
         print(f"  in-memory bulk_load          {load_s * ms:7.3f} ms a record")
         print(f"  {len(constraints)} constraint queries       {queries_s * ms:7.3f} ms a record"
               f" ({queries_s / len(constraints) * 1e6 / n:.2f} µs a record a query;"
-              f" {sum(1 for _s, r, _c in per_query if r)} queries found violations)")
+              f" {sum(1 for _s, r, _c in per_query if r)} queries returned rows)")
         print(f"  load + queries               {(load_s + queries_s) * ms:7.3f} ms a record")
         print(f"  fast validator, whole profile {fast_s * ms:6.3f} ms a record (groups of 200)")
         slowest = sorted(per_query, key=lambda x: -x[0])[:3]

@@ -58,7 +58,8 @@ class Constraint:
     query: str
 
 
-def _values(f: str, c: str, p: str) -> str:
+def _values(c: str, p: str) -> str:
+    """The focus nodes of class c with their values on predicate p."""
     return f"?f a {c} . ?f {p} ?v ."
 
 
@@ -95,32 +96,32 @@ def _compile(
         return (f"SELECT ?f WHERE {{ ?f a {c} . OPTIONAL {{ ?f {p} ?v }} }}"
                 f" GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {int(value)})")
     if component == SH.maxCount:
-        return (f"SELECT ?f WHERE {{ {_values('?f', c, p)} }}"
+        return (f"SELECT ?f WHERE {{ {_values(c, p)} }}"
                 f" GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(value)})")
     if component == SH["class"]:
-        return (f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)}"
+        return (f"SELECT ?f ?v WHERE {{ {_values(c, p)}"
                 f" FILTER NOT EXISTS {{ ?v a/{RDFS_SUBCLASS}* {v} }} }}")
     if component == SH.datatype:
-        return (f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)}"
+        return (f"SELECT ?f ?v WHERE {{ {_values(c, p)}"
                 f" FILTER(!isLiteral(?v) || datatype(?v) != {v}) }}")
     if component == SH.nodeKind and value in NODE_KINDS:
-        return f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)} FILTER(!{NODE_KINDS[value]}) }}"
+        return f"SELECT ?f ?v WHERE {{ {_values(c, p)} FILTER(!{NODE_KINDS[value]}) }}"
     if component == SH.languageIn:
         tags = " || ".join(f"langMatches(lang(?v), {Literal(str(t)).n3()})"
                            for t in Collection(shapes, value))
-        return f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)} FILTER(!({tags})) }}"
+        return f"SELECT ?f ?v WHERE {{ {_values(c, p)} FILTER(!({tags})) }}"
     if component == SH.hasValue and v is not None:
         return f"SELECT ?f WHERE {{ ?f a {c} FILTER NOT EXISTS {{ ?f {p} {v} }} }}"
     if component == SH["in"]:
         members = ", ".join(m.n3() for m in Collection(shapes, value))
-        return f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)} FILTER(?v NOT IN ({members})) }}"
+        return f"SELECT ?f ?v WHERE {{ {_values(c, p)} FILTER(?v NOT IN ({members})) }}"
     if component == SH.pattern:
         flags = shapes.value(prop, SH.flags)
         extra = f", {Literal(str(flags)).n3()}" if flags is not None else ""
-        return (f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)}"
+        return (f"SELECT ?f ?v WHERE {{ {_values(c, p)}"
                 f" FILTER(isBlank(?v) || !regex(str(?v), {v}{extra})) }}")
     if component == SH.maxLength:
-        return (f"SELECT ?f ?v WHERE {{ {_values('?f', c, p)}"
+        return (f"SELECT ?f ?v WHERE {{ {_values(c, p)}"
                 f" FILTER(isBlank(?v) || strlen(str(?v)) > {int(value)}) }}")
     return None
 

@@ -1,10 +1,11 @@
-"""bench/sparql_constraints.py measures real constraint checks: its compiled queries find the
-violations the fast validator finds, and nothing new on valid records."""
+"""The benchmark scripts run, and measure what they say they measure."""
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import SH, URIRef
 
+from hdcat import validation_worker
 from hdcat.fastshacl import fast_validator
 from hdcat.terms import to_oxigraph
 from hdcat.validation import profile_shapes
@@ -63,6 +65,8 @@ def _component(name: str) -> URIRef:
 
 
 def test_compiled_queries_find_what_the_fast_validator_finds(compiled: list) -> None:
+    """bench/sparql_constraints.py times real checks: on records made invalid its compiled
+    queries find what the fast validator finds, and nothing new on valid records."""
     triples = _triples(4)
     dataset_class = ox.NamedNode(DCAT + "Dataset")
     datasets = sorted({t.subject for t in triples if t.object == dataset_class}, key=str)
@@ -83,3 +87,19 @@ def test_compiled_queries_find_what_the_fast_validator_finds(compiled: list) -> 
     verdicts = {(r.component, to_oxigraph(r.focus)) for r in judged}
     for name, focus in found:
         assert (_component(name), focus) in verdicts, (name, focus)
+
+
+def test_validate_bench_times_the_validator_of_a_batch_the_workers_would_judge(
+    tmp_path: Path,
+) -> None:
+    """bench/validate.py compares the engines in one process (#4's target), also for a batch
+    large enough to go to the validation workers in a load."""
+    n = validation_worker.POOL_MIN_RECORDS
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "validate.py"), "--records", str(n),
+         "--pyshacl-records", "5", "--import-sizes", "", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    fast = re.search(rf"fast: {n} records, .* validator only (\d+) rec/s", run.stdout)
+    assert fast is not None and int(fast.group(1)) > 0, run.stdout
+    assert "speed-up: validator" in run.stdout

@@ -14,7 +14,6 @@ On the synthetic catalog (bench/generate.py, seed 42), full hdcat profile:
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,22 +21,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from generate import ensure_file  # noqa: E402
 
 from hdcat import catalog as catalog_mod  # noqa: E402
 from hdcat import fastshacl, validation, validation_worker  # noqa: E402
 from hdcat.catalog import Catalog  # noqa: E402
 from hdcat.config import Settings  # noqa: E402
 from hdcat.store import EmbeddedStore  # noqa: E402
-
-
-def generate(n: int, workdir: Path) -> Path:
-    out = workdir / f"catalog-{n}.nt"
-    if not out.exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n), "-o",
-                        str(out), "--seed", "42"], check=True)
-    return out
 
 
 def new_catalog(workdir: Path, name: str) -> Catalog:
@@ -121,8 +116,8 @@ def main() -> None:
     compile_s = time.perf_counter() - fast_validator_t
     print(f"compile full profile: {compile_s * 1000:.0f} ms")
 
-    big = generate(args.records, workdir)
-    small = generate(args.pyshacl_records, workdir)
+    big = ensure_file(args.records, "nt", workdir)
+    small = ensure_file(args.pyshacl_records, "nt", workdir)
     cat.validate_file(small, engine="fast")  # warm caches (vocabulary descriptions)
     fast = engine_run(cat, big, "fast", args.records)
     slow = engine_run(cat, small, "pyshacl", args.pyshacl_records)
@@ -138,7 +133,7 @@ def main() -> None:
     print("batch-size sweep (fast engine, validator-only rec/s, end-to-end rec/s):")
     original = catalog_mod.VALIDATION_GROUP
     sweep_n = min(args.records, 1000)
-    sweep_file = generate(sweep_n, workdir)
+    sweep_file = ensure_file(sweep_n, "nt", workdir)
     try:
         for size in (1, 10, 50, 200, 1000):
             catalog_mod.VALIDATION_GROUP = size
@@ -150,7 +145,7 @@ def main() -> None:
     cat.close()
 
     for n in (int(x) for x in args.import_sizes.split(",") if x):
-        path = generate(n, workdir)
+        path = ensure_file(n, "nt", workdir)
         raw_dir = workdir / f"raw-{n}"
         t = time.perf_counter()
         ox.Store(str(raw_dir)).bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)

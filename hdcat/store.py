@@ -545,6 +545,29 @@ class _Deadline:
 # --------------------------------------------------------------------------- embedded
 
 
+READ_ONLY_OPEN_ATTEMPTS = 30
+"""How often a read-only open is tried while a writing process removes the files it was about
+to read (about half a second of waiting in all, at most)."""
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """`pyoxigraph.Store.read_only`, tried again when it loses a race with the writer: a
+    flush or compaction can delete a table or log file between the moment RocksDB reads the
+    list of live files and the moment it opens them (reported as corruption: "No such file
+    or directory"); the next try reads the new list."""
+    for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS + 1):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as e:
+            text = str(e)
+            raced = "No such file or directory" in text and any(
+                name in text for name in (".sst", ".log", "MANIFEST"))
+            if not raced or attempt == READ_ONLY_OPEN_ATTEMPTS:
+                raise
+            time.sleep(0.001 * attempt)
+    raise AssertionError("unreachable")
+
+
 class EmbeddedStore(Store):
     """pyoxigraph.Store on disk at ``path`` (in memory if None).
 
@@ -563,12 +586,12 @@ class EmbeddedStore(Store):
             if read_only:
                 if self.path is None:
                     raise StoreError("a read-only embedded store needs a path")
-                self._store: ox.Store | None = ox.Store.read_only(str(self.path))
+                self._store: ox.Store | None = _open_read_only(self.path)
             else:
                 if self.path is not None:
                     self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path) if self.path else None)
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
             raise StoreError(f"{self.name}: cannot open: {e}") from e
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -523,3 +524,32 @@ def test_read_only_store_and_generation(tmp_path: Path) -> None:
     assert reader.query(q, union_default_graph=True)[0]["n"].value == "2"
     reader.close()
     writer.close()
+
+
+def test_read_only_store_opens_while_the_writer_flushes_and_compacts(tmp_path: Path) -> None:
+    """A read-only open beside a busy writer (the SPARQL and scoring workers): the writer's
+    flushes and compactions delete files the open was about to read, which RocksDB reports as
+    corruption; the open tries again and sees a consistent store."""
+    writer = EmbeddedStore(tmp_path / "store")
+    writer.replace_graphs({G1: [t("a", Literal("one"))]})
+    done = threading.Event()
+
+    def write() -> None:
+        i = 0
+        while not done.is_set():
+            i += 1
+            writer.replace_graphs({f"{EX}busy/{i}": [t(f"busy{i}", Literal(str(i)))]})
+            if i % 20 == 0:
+                writer.flush()
+
+    busy = threading.Thread(target=write)
+    busy.start()
+    try:
+        for _ in range(60):
+            reader = EmbeddedStore(tmp_path / "store", read_only=True)
+            assert reader.query("ASK { GRAPH ?g { ?s ?p ?o } }") is True
+            reader.close()
+    finally:
+        done.set()
+        busy.join()
+        writer.close()

@@ -555,17 +555,16 @@ def _open_read_only(path: Path) -> ox.Store:
     flush or compaction can delete a table or log file between the moment RocksDB reads the
     list of live files and the moment it opens them (reported as corruption: "No such file
     or directory"); the next try reads the new list."""
-    for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS + 1):
+    for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS):
         try:
             return ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as e:
             text = str(e)
-            raced = "No such file or directory" in text and any(
-                name in text for name in (".sst", ".log", "MANIFEST"))
-            if not raced or attempt == READ_ONLY_OPEN_ATTEMPTS:
+            if "No such file or directory" not in text or not any(
+                    name in text for name in (".sst", ".log", "MANIFEST")):
                 raise
-            time.sleep(0.001 * attempt)
-    raise AssertionError("unreachable")
+        time.sleep(0.001 * attempt)
+    return ox.Store.read_only(str(path))
 
 
 class EmbeddedStore(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from bench_scripts import bench_module
 from rdflib import SH, URIRef
 
 from hdcat import validation_worker
@@ -25,17 +25,8 @@ DCAT = "http://www.w3.org/ns/dcat#"
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
-def _bench_module(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench_module("sparql_constraints")
-generate = _bench_module("generate")
+bench = bench_module("sparql_constraints")
+generate = bench_module("generate")
 
 
 @pytest.fixture(scope="module")

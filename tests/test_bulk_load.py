@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from bench_scripts import bench_module
 
 from hdcat import catalog as catalog_module
 from hdcat import rdfio
@@ -19,10 +19,7 @@ from hdcat.store import EmbeddedStore
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://hdcat.example.org"
 
-_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-assert _spec is not None and _spec.loader is not None
-generate_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate_module)
+generate_module = bench_module("generate")
 
 BLANKS = """
 @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .

@@ -16,7 +16,6 @@ from hdcat.config import Settings
 from hdcat.errors import InputError
 from hdcat.store import EmbeddedStore
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://hdcat.example.org"
 
 generate_module = bench_module("generate")

@@ -167,11 +167,11 @@ def main() -> None:
         triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         records = list(Splitter.from_triples(triples, "https://hdcat.example.org",
                                              today=date.today()).iter_records({}))
-        groups = [[t for r in records[i:i + 200] for t in r.triples]
-                  for i in range(0, len(records), 200)]
-        focus = [{s for r in records[i:i + 200] for s in r.subjects()}
-                 for i in range(0, len(records), 200)]
-        pairs = list(zip(groups, focus, strict=True))
+        pairs = []  # (data graph, focus nodes) of each group of 200 records
+        for i in range(0, len(records), 200):
+            group = records[i:i + 200]
+            pairs.append(([t for r in group for t in r.triples],
+                          {s for r in group for s in r.subjects()}))
         with fewer_collections():
             fast_s = best(args.repeat, lambda p=pairs: [
                 validator.validate(g, focus=f) for g, f in p])

@@ -545,9 +545,11 @@ class _Deadline:
 # --------------------------------------------------------------------------- embedded
 
 
-READ_ONLY_OPEN_ATTEMPTS = 30
-"""How often a read-only open is tried while a writing process removes the files it was about
-to read (about half a second of waiting in all, at most)."""
+READ_ONLY_OPEN_SECONDS = 10.0
+"""How long a read-only open keeps trying while a writing process removes the files it was
+about to read. Each try loses only to a flush or compaction that lands inside it, so beside a
+busy writer on a loaded machine a try can lose many times running (over 20 measured); a time
+limit, not a count, bounds the wait."""
 
 
 def _open_read_only(path: Path) -> ox.Store:
@@ -555,7 +557,10 @@ def _open_read_only(path: Path) -> ox.Store:
     flush or compaction can delete a table or log file between the moment RocksDB reads the
     list of live files and the moment it opens them (reported as corruption: "No such file
     or directory"); the next try reads the new list."""
-    for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS):
+    give_up = time.monotonic() + READ_ONLY_OPEN_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as e:
@@ -563,8 +568,10 @@ def _open_read_only(path: Path) -> ox.Store:
             if "No such file or directory" not in text or not any(
                     name in text for name in (".sst", ".log", "MANIFEST")):
                 raise
-        time.sleep(0.001 * attempt)
-    return ox.Store.read_only(str(path))
+            if time.monotonic() >= give_up:
+                raise type(e)(f"{e} (still racing the writer after {attempt} tries in "
+                              f"{READ_ONLY_OPEN_SECONDS:g} s)") from e
+        time.sleep(min(0.001 * attempt, 0.05))
 
 
 class EmbeddedStore(Store):

@@ -257,3 +257,32 @@ def test_validated_load_writes_chunks_in_order_and_stops_at_a_failed_write(
     assert len(calls) == 2  # no chunk after the failed write was written
     assert len(heard) == 1 and cat.count_records() == 4
     cat.close()
+
+
+@pytest.mark.parametrize("bound", [120, 30])
+@pytest.mark.parametrize("strict", [False, True])
+def test_validated_writes_are_bounded_by_triples_as_well_as_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict: bool, bound: int
+) -> None:
+    """Big records close a write early: no write holds more than WRITE_BATCH_QUADS record
+    triples (past it an embedded write leaves the bulk loader for a transaction), whatever
+    WRITE_BATCH_RECORDS allows, and a record bigger than the bound is written alone. Both
+    ways a validated load writes (beside validation, and after it when strict) keep it."""
+    monkeypatch.setattr(catalog_module, "WRITE_BATCH_RECORDS", 1000)
+    monkeypatch.setattr(catalog_module, "WRITE_BATCH_QUADS", bound)
+    source = _write(tmp_path / "syn.nt", 9)
+    cat = _catalog(tmp_path / "store")
+    writes: list[dict[str, int]] = []
+    cat.on_write(lambda graphs: writes.append({g: len(t) for g, t in graphs.items()}))
+    report = cat.load([source], strict=strict)
+    assert report.ok and len(report.stored) == 9 and cat.count_records() == 9
+    stored = set(report.stored)
+    chunks = [[n for g, n in w.items() if g in stored] for w in writes]
+    chunks = [c for c in chunks if c]
+    assert sorted(g for w in writes for g in w if g in stored) == sorted(stored)
+    for chunk, following in zip(chunks, chunks[1:] + [None], strict=True):
+        assert len(chunk) == 1 or sum(chunk) <= bound
+        if following is not None:  # closed only when the next record did not fit
+            assert sum(chunk) + following[0] > bound
+    assert 1 < len(chunks) < 9 if bound == 120 else len(chunks) == 9
+    cat.close()

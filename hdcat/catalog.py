@@ -172,6 +172,7 @@ class Catalog:
         self._vocabulary: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] | None = None
         self._listeners: list[WriteListener] = [
             self._audit_write, self._update_search, self._vocabulary_written]
+        self._closing: list[Callable[[], None]] = []
         self._search: SearchIndex | None = None
         self._audit: AuditLog | None = None
         self._owns_state = False
@@ -259,7 +260,15 @@ class Catalog:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(settings)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` when the catalog is closed, before its store and state are:
+        background jobs that read them stop there."""
+        self._closing.append(callback)
+
     def close(self) -> None:
+        closing, self._closing = self._closing, []
+        for callback in closing:
+            callback()
         self.store.close()
         self._intents.close()
         if self._audit is not None and self._owns_state:

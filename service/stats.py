@@ -153,7 +153,10 @@ class Background:
     """One daemon thread: scoring what other processes wrote (`Quality.catch_up`), link
     checks (hosts the operator allows only), re-scoring of the records whose links changed,
     and publication of the use counters, each at its interval.
-    Started by the first request, so a page never waits on it."""
+    Started by the first request, so a page never waits on it; stopped when the catalog is
+    closed (the job under way, if any, is waited for up to STOP_WAIT seconds)."""
+
+    STOP_WAIT = 30.0
 
     def __init__(self, q: quality.Quality, u: usage.Usage) -> None:
         self.quality = q
@@ -161,18 +164,29 @@ class Background:
         self.started = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self.last_links = 0.0
         self.last_publish = time.time()
+        q.catalog.on_close(self.stop)
 
     def start(self) -> None:
         with self._lock:
-            if self.started:
+            if self.started or self._stop.is_set():
                 return
             self.started = True
-        threading.Thread(target=self._run, name="hdcat-stats-jobs", daemon=True).start()
+            self._thread = threading.Thread(target=self._run, name="hdcat-stats-jobs",
+                                            daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
         self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(self.STOP_WAIT)
 
     def run_once(self, now: float | None = None) -> dict[str, int]:
         """Do what is due now."""
@@ -197,6 +211,8 @@ class Background:
             try:
                 self.run_once()
             except Exception:  # noqa: BLE001 - a background job logs and goes on
+                if self._stop.is_set():  # the catalog closed under it (after STOP_WAIT)
+                    return
                 log.exception("quality/usage background job failed")
 
 

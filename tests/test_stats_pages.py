@@ -421,3 +421,23 @@ def test_link_checks_run_in_the_background_and_no_page_waits(
     assert jobs.run_once() == {}  # nothing due until check_interval has passed
     jobs.stop()
     cat.close()
+
+
+def test_background_jobs_stop_when_the_catalog_closes(tmp_path: Path) -> None:
+    """The jobs thread, started by the first request, ends when the catalog is closed,
+    before the store and state it reads are (it used to go on, failing on the closed
+    database at every turn), and no later request starts it again."""
+    from service.app import create_app
+
+    cat = Catalog(Settings(data_dir=tmp_path))
+    cat.initialize()
+    app = create_app(cat)
+    app.testing = True
+    jobs = app.extensions["hdcat_stats_jobs"]
+    assert not jobs.running
+    assert app.test_client().get("/", headers=BROWSER).status_code == 200
+    assert jobs.running
+    cat.close()
+    assert not jobs.running
+    jobs.start()
+    assert not jobs.running

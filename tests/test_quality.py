@@ -307,6 +307,7 @@ def test_closed_data_need_no_deidentification_and_a_deidentified_source_counts(
                         access_rights="dct:accessRights ar:NON_PUBLIC"))
     assert score_of(q, "closed").points["deidentificationDocumented"] == 20
     # Derived from a de-identified dataset stored in the catalog: documented upstream.
+    put(catalog, record("full", base_url=server))
     put(catalog, record("child", base_url=server, generated=None,
                         derived=f"prov:wasDerivedFrom <{B}/dataset/full>"))
     assert score_of(q, "child").points["deidentificationDocumented"] == 20

@@ -1115,6 +1115,7 @@ DIRECT_WRITE = 50
 atomic replace rather than one catalog write each."""
 GROUP = 50
 CATCH_UP_CHUNK = 500
+CATCH_UP_STOP_WAIT = 30.0
 """Graphs read from the store and scored together when catching up."""
 
 
@@ -1230,6 +1231,8 @@ class Quality:
         """CPU seconds of this thread in each listener call (the last 1000)."""
         self._catching_up: threading.Thread | None = None
         self._catch_up_lock = threading.Lock()
+        self._closing = threading.Event()
+        self._stops_on_close = False
 
     # -- keeping in step
 
@@ -1547,6 +1550,8 @@ class Quality:
                 done += len(gone) + self.recompute([g for g in stale if g in records])
             else:
                 for start in range(0, len(stale), CATCH_UP_CHUNK):
+                    if self._closing.is_set():  # the rest is scored after the next start
+                        return done
                     part = stale[start:start + CATCH_UP_CHUNK]
                     done += self._apply({g: self.catalog.store.graph(g) for g in part})
         if not found:  # never followed: records written before the audit chain too
@@ -1559,19 +1564,35 @@ class Quality:
         return done
 
     def catch_up_in_background(self) -> bool:
-        """`catch_up` in a thread (one at a time); True when a run was started."""
-        if self._catching_up is not None and self._catching_up.is_alive():
+        """`catch_up` in a thread (one at a time); True when a run was started. Closing the
+        catalog stops it between two chunks and waits for it (CATCH_UP_STOP_WAIT seconds
+        at most) before the store and state close."""
+        if self._closing.is_set() or (
+                self._catching_up is not None and self._catching_up.is_alive()):
             return False
+        if not self._stops_on_close:
+            self.catalog.on_close(self._stop_catching_up)
+            self._stops_on_close = True
         self._catching_up = threading.Thread(target=self._run_catch_up,
                                           name="hdcat-quality-catch-up", daemon=True)
         self._catching_up.start()
         return True
 
+    @property
+    def catching_up(self) -> bool:
+        return self._catching_up is not None and self._catching_up.is_alive()
+
+    def _stop_catching_up(self) -> None:
+        self._closing.set()
+        if self._catching_up is not None:
+            self._catching_up.join(CATCH_UP_STOP_WAIT)
+
     def _run_catch_up(self) -> None:
         try:
             self.catch_up()
         except Exception:  # noqa: BLE001 - a background job logs and ends
-            log.exception("quality catch-up failed")
+            if not self._closing.is_set():  # else the catalog closed under it
+                log.exception("quality catch-up failed")
 
     # -- links
 

@@ -598,3 +598,31 @@ def test_writes_of_other_processes_are_caught_up_from_the_audit_chain(
         assert q.catch_up() == 0
     finally:
         cat.close()
+
+
+def test_closing_the_catalog_stops_a_background_catch_up_and_loses_nothing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The dashboard's catch-up thread stops when the catalog closes, between two chunks,
+    and is waited for before the store closes (it went on, failing on the closed store);
+    what it had not scored yet is scored by the next catch-up."""
+    settings = Settings(data_dir=tmp_path / "data", base_iri=B)
+    cat = Catalog(settings)
+    cat.initialize()
+    n = quality.CATCH_UP_CHUNK * 2 + 100
+    text = "\n".join(record(f"c{i}") for i in range(n))
+    assert len(cat.load_triples(triples(text), source="t", validate=False).stored) == n
+    q = Quality(cat, settings=QualitySettings())
+    assert q.catch_up_in_background()
+    cat.close()
+    assert not q.catching_up
+    assert not q.catch_up_in_background()  # nothing starts on a closed catalog
+    assert "quality catch-up failed" not in caplog.text
+    q.state.close()
+    cat = Catalog(settings)
+    try:
+        q = Quality(cat, settings=QualitySettings())
+        q.catch_up()
+        assert q.summary()["records"] == n
+        assert q.catch_up() == 0
+    finally:
+        cat.close()

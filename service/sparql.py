@@ -959,7 +959,9 @@ def _close_all() -> None:
 
 @bp.record_once
 def _setup(state: Any) -> None:
-    state.app.extensions[EXTENSION] = Endpoint(state.app)
+    endpoint = Endpoint(state.app)
+    state.app.extensions[EXTENSION] = endpoint
+    state.app.catalog.on_close(endpoint.close)  # its workers read the catalog's store
 
 
 def endpoint_state(app: Flask | None = None) -> Endpoint:

@@ -772,3 +772,37 @@ def test_sparqlwrapper_client(served: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as http_err:
         urllib.request.urlopen(req, timeout=10)
     assert http_err.value.code == 403
+
+
+def _worker_processes(store: Path) -> list[int]:
+    """Pids of live SPARQL worker processes reading `store`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and any(b"worker_entry" in a for a in cmdline) and \
+                str(store).encode() in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_closing_the_catalog_ends_the_endpoint_workers(tmp_path: Path) -> None:
+    """The worker processes of the endpoint read the catalog's store: they end when the
+    catalog closes (they stayed until the interpreter exited)."""
+    catalog = _fill(EmbeddedStore(tmp_path / "store"), tmp_path)
+    app = _app(catalog)
+    r = app.test_client().get(
+        "/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    assert _worker_processes(tmp_path / "store")
+    catalog.close()
+    deadline = time.monotonic() + 10
+    while _worker_processes(tmp_path / "store") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _worker_processes(tmp_path / "store") == []

@@ -8,7 +8,6 @@ Readers (CLI, web service) go through this class.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -86,8 +85,9 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 log = logging.getLogger(__name__)
 
-# A write of validated records holds WRITE_BATCH_RECORDS records at most, and no more than
-# WRITE_BATCH_QUADS triples: bigger, an embedded write leaves the bulk loader for a
+# A write of records (but for the bulk writes of big unvalidated files) holds
+# WRITE_BATCH_RECORDS records at most, and no more than WRITE_BATCH_QUADS triples: bigger,
+# an embedded write leaves the bulk loader for a
 # transaction (a validated 100k load written in chunks just past the bound took 302 s and
 # 324 CPU s, against 153 s and 198 CPU s).
 WRITE_BATCH_RECORDS = 2000
@@ -757,7 +757,8 @@ class Catalog:
         running: Future[dict[str, list[ox.Triple]]] | None = None
         with ThreadPoolExecutor(max_workers=1) as writer:
             accepted = self._accepted(checked, batch, progress, on_record, report)
-            for chunk in _write_chunks(accepted, _quads(batch.shared), final_empty=True):
+            for chunk in _write_chunks(accepted, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS,
+                                       _quads(batch.shared), final_empty=True):
                 graphs: dict[str, list[ox.Triple]] = {}
                 if not shared_done and (chunk or not batch.records):
                     graphs.update(batch.shared)
@@ -844,7 +845,8 @@ class Catalog:
         if accepted or not batch.records:
             graphs.update(batch.shared)
             report.shared += len(batch.shared)
-        for chunk in _write_chunks(accepted, _quads(graphs)):
+        for chunk in _write_chunks(accepted, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS,
+                                       _quads(graphs)):
             graphs.update(self._record_graphs(chunk, batch.existing, report))
             commit(graphs)
             graphs = {}
@@ -865,28 +867,14 @@ class Catalog:
         thread, while the next chunk is cut."""
         total = len(splitter.datasets)
         bulk = isinstance(self.store, EmbeddedStore) and total >= BULK_MIN_RECORDS
-        size = BULK_CHUNK_RECORDS if bulk else WRITE_BATCH_RECORDS
         records = _progress(splitter.iter_records(existing), total, progress, path.name)
+        clean = self._without_leaks(records, report, on_record, path)
+        chunks = (_write_chunks(clean, BULK_CHUNK_RECORDS, None) if bulk
+                  else _write_chunks(clean, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS))
         with ThreadPoolExecutor(max_workers=1) as writer:
             running: Future[dict[str, list[ox.Triple]]] | None = None
-            chunk: list[Record] = []
-            for record in itertools.chain(records, [None]):
-                if record is not None:
-                    leaks = privacy.scan(record.triples)
-                    verdict = Report(_text(record.dataset), leaks, source=str(path)) if (
-                        leaks) else None
-                    if on_record is not None:
-                        on_record(record, verdict)
-                    if verdict is not None:
-                        report.refused.append(verdict)
-                        continue
-                    chunk.append(record)
-                    if len(chunk) < size:
-                        continue
-                if not chunk:
-                    break
+            for chunk in chunks:
                 graphs = self._record_graphs(chunk, existing, report)
-                chunk = []
                 if not bulk:
                     self._commit(graphs)
                     continue
@@ -900,6 +888,25 @@ class Catalog:
         if shared:
             self._commit(shared)
         report.shared += len(shared)
+
+    @staticmethod
+    def _without_leaks(
+        records: Iterable[Record],
+        report: LoadReport,
+        on_record: Callable[[Record, Report | None], None] | None,
+        path: Path,
+    ) -> Iterator[Record]:
+        """The records the privacy guard lets through (an unvalidated load's only check);
+        the others noted in `report` as refused."""
+        for record in records:
+            leaks = privacy.scan(record.triples)
+            verdict = Report(_text(record.dataset), leaks, source=str(path)) if leaks else None
+            if on_record is not None:
+                on_record(record, verdict)
+            if verdict is not None:
+                report.refused.append(verdict)
+                continue
+            yield record
 
     def _bulk_write(
         self, graphs: dict[str, list[ox.Triple]], payload: bytes
@@ -1187,22 +1194,27 @@ def _quads(graphs: Mapping[str, Sequence[ox.Triple]]) -> int:
 
 
 def _write_chunks(
-    records: Iterable[Record], first_quads: int = 0, *, final_empty: bool = False
+    records: Iterable[Record],
+    max_records: int,
+    max_quads: int | None,
+    first_quads: int = 0,
+    *,
+    final_empty: bool = False,
 ) -> Iterator[list[Record]]:
-    """The records in write-sized chunks: WRITE_BATCH_RECORDS records at most and no more
-    than WRITE_BATCH_QUADS triples (unless one record alone has more), `first_quads` already
-    taken in the first. Each chunk is handed on as soon as it is full; with `final_empty` the
-    last chunk is yielded even when empty."""
+    """The records in write-sized chunks: `max_records` records at most and no more than
+    `max_quads` triples (None: no bound) unless one record alone has more, `first_quads`
+    already taken in the first. Each chunk is handed on as soon as it is full; with
+    `final_empty` the last chunk is yielded even when empty."""
     chunk: list[Record] = []
     quads = first_quads
     for record in records:
         size = len(record.triples)
-        if chunk and quads + size > WRITE_BATCH_QUADS:
+        if chunk and max_quads is not None and quads + size > max_quads:
             yield chunk
             chunk, quads = [], 0
         chunk.append(record)
         quads += size
-        if len(chunk) >= WRITE_BATCH_RECORDS:
+        if len(chunk) >= max_records:
             yield chunk
             chunk, quads = [], 0
     if chunk or final_empty:

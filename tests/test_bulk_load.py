@@ -260,21 +260,23 @@ def test_validated_load_writes_chunks_in_order_and_stops_at_a_failed_write(
 
 
 @pytest.mark.parametrize("bound", [120, 30])
-@pytest.mark.parametrize("strict", [False, True])
-def test_validated_writes_are_bounded_by_triples_as_well_as_records(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict: bool, bound: int
+@pytest.mark.parametrize("strict,validate", [(False, True), (True, True), (False, False)])
+def test_writes_are_bounded_by_triples_as_well_as_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict: bool, validate: bool,
+    bound: int
 ) -> None:
     """Big records close a write early: no write holds more than WRITE_BATCH_QUADS record
     triples (past it an embedded write leaves the bulk loader for a transaction), whatever
-    WRITE_BATCH_RECORDS allows, and a record bigger than the bound is written alone. Both
-    ways a validated load writes (beside validation, and after it when strict) keep it."""
+    WRITE_BATCH_RECORDS allows, and a record bigger than the bound is written alone. The
+    three ways a load writes (beside validation; after it when strict; a small file
+    unvalidated, as it is cut) keep it."""
     monkeypatch.setattr(catalog_module, "WRITE_BATCH_RECORDS", 1000)
     monkeypatch.setattr(catalog_module, "WRITE_BATCH_QUADS", bound)
     source = _write(tmp_path / "syn.nt", 9)
     cat = _catalog(tmp_path / "store")
     writes: list[dict[str, int]] = []
     cat.on_write(lambda graphs: writes.append({g: len(t) for g, t in graphs.items()}))
-    report = cat.load([source], strict=strict)
+    report = cat.load([source], strict=strict, validate=validate)
     assert report.ok and len(report.stored) == 9 and cat.count_records() == 9
     stored = set(report.stored)
     chunks = [[n for g, n in w.items() if g in stored] for w in writes]

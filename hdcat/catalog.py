@@ -87,9 +87,8 @@ log = logging.getLogger(__name__)
 
 # A write of records (but for the bulk writes of big unvalidated files) holds
 # WRITE_BATCH_RECORDS records at most, and no more than WRITE_BATCH_QUADS triples: bigger,
-# an embedded write leaves the bulk loader for a
-# transaction (a validated 100k load written in chunks just past the bound took 302 s and
-# 324 CPU s, against 153 s and 198 CPU s).
+# an embedded write leaves the bulk loader for a transaction (a validated 100k load written
+# in chunks just past the bound took 302 s and 324 CPU s, against 153 s and 198 CPU s).
 WRITE_BATCH_RECORDS = 2000
 WRITE_BATCH_QUADS = ATOMIC_BULK_QUADS
 # Unvalidated loads of files with at least this many records use the bulk loader (embedded

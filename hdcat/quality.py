@@ -1115,8 +1115,9 @@ DIRECT_WRITE = 50
 atomic replace rather than one catalog write each."""
 GROUP = 50
 CATCH_UP_CHUNK = 500
-CATCH_UP_STOP_WAIT = 30.0
 """Graphs read from the store and scored together when catching up."""
+CATCH_UP_STOP_WAIT = 30.0
+"""Seconds closing the catalog waits for a background catch-up to stop."""
 
 
 def quality_graph(record: str) -> str:

@@ -176,7 +176,7 @@ class Background:
             self.started = True
             self._thread = threading.Thread(target=self._run, name="hdcat-stats-jobs",
                                             daemon=True)
-        self._thread.start()
+            self._thread.start()
 
     @property
     def running(self) -> bool:
@@ -184,7 +184,8 @@ class Background:
 
     def stop(self) -> None:
         self._stop.set()
-        thread = self._thread
+        with self._lock:
+            thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(self.STOP_WAIT)
 

@@ -106,7 +106,8 @@ class PrivateState:
         self._after_commit: list[Callable[[], None]] = []
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:  # not under a statement of another thread
+            self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

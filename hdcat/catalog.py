@@ -710,24 +710,26 @@ class Catalog:
             if validate
             else ((r, None) for r in batch.records)
         )
-        return list(self._accepted(checked, batch, progress, on_record, report))
+        return list(self._accepted(checked, batch.source, len(batch.records), progress,
+                                   on_record, report))
 
     def _accepted(
         self,
         checked: Iterable[tuple[Record, Report | None]],
-        batch: _Batch,
+        source: str,
+        total: int,
         progress: bool,
         on_record: Callable[[Record, Report | None], None] | None,
         report: LoadReport,
     ) -> Iterator[Record]:
-        """The records whose verdict accepts them; the refused ones noted in `report`."""
-        label = Path(batch.source).name
-        for record, verdict in _progress(checked, len(batch.records), progress, label):
+        """The records whose verdict (None: not validated) accepts them, and that hold no
+        personal data; the refused ones noted in `report`. `total` is for the progress bar."""
+        for record, verdict in _progress(checked, total, progress, Path(source).name):
             leaks = privacy.scan(record.triples)
             if leaks:  # personal data refuses a record at every level, validated or not
                 verdict = Report(_text(record.dataset),
                                  [*(verdict.results if verdict else ()), *leaks],
-                                 source=batch.source)
+                                 source=source)
             if on_record is not None:
                 on_record(record, verdict)
             if verdict is not None and not verdict.conforms:
@@ -755,7 +757,8 @@ class Catalog:
         shared_done = False
         running: Future[dict[str, list[ox.Triple]]] | None = None
         with ThreadPoolExecutor(max_workers=1) as writer:
-            accepted = self._accepted(checked, batch, progress, on_record, report)
+            accepted = self._accepted(checked, batch.source, len(batch.records), progress,
+                                      on_record, report)
             for chunk in _write_chunks(accepted, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS,
                                        _quads(batch.shared), final_empty=True):
                 graphs: dict[str, list[ox.Triple]] = {}
@@ -866,8 +869,8 @@ class Catalog:
         thread, while the next chunk is cut."""
         total = len(splitter.datasets)
         bulk = isinstance(self.store, EmbeddedStore) and total >= BULK_MIN_RECORDS
-        records = _progress(splitter.iter_records(existing), total, progress, path.name)
-        clean = self._without_leaks(records, report, on_record, path)
+        clean = self._accepted(((r, None) for r in splitter.iter_records(existing)),
+                               str(path), total, progress, on_record, report)
         chunks = (_write_chunks(clean, BULK_CHUNK_RECORDS, None) if bulk
                   else _write_chunks(clean, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS))
         with ThreadPoolExecutor(max_workers=1) as writer:
@@ -887,25 +890,6 @@ class Catalog:
         if shared:
             self._commit(shared)
         report.shared += len(shared)
-
-    @staticmethod
-    def _without_leaks(
-        records: Iterable[Record],
-        report: LoadReport,
-        on_record: Callable[[Record, Report | None], None] | None,
-        path: Path,
-    ) -> Iterator[Record]:
-        """The records the privacy guard lets through (an unvalidated load's only check);
-        the others noted in `report` as refused."""
-        for record in records:
-            leaks = privacy.scan(record.triples)
-            verdict = Report(_text(record.dataset), leaks, source=str(path)) if leaks else None
-            if on_record is not None:
-                on_record(record, verdict)
-            if verdict is not None:
-                report.refused.append(verdict)
-                continue
-            yield record
 
     def _bulk_write(
         self, graphs: dict[str, list[ox.Triple]], payload: bytes

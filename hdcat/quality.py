@@ -1568,8 +1568,7 @@ class Quality:
         """`catch_up` in a thread (one at a time); True when a run was started. Closing the
         catalog stops it between two chunks and waits for it (CATCH_UP_STOP_WAIT seconds
         at most) before the store and state close."""
-        if self._closing.is_set() or (
-                self._catching_up is not None and self._catching_up.is_alive()):
+        if self._closing.is_set() or self.catching_up:
             return False
         if not self._stops_on_close:
             self.catalog.on_close(self._stop_catching_up)

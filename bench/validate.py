@@ -1,12 +1,13 @@
 """Validation benchmark: the fast SHACL engine (hdcat.fastshacl) vs pySHACL.
 
     python bench/validate.py [--records 2000] [--pyshacl-records 500] [--import-sizes 10000]
+                             [--batch-sizes 1,10,50,200,1000]
 
 On the synthetic catalog (bench/generate.py, seed 42), full hdcat profile:
 
 * engine throughput: `Catalog.validate_file(FILE, engine=...)` in one process, with the time
   spent inside the validator itself (per group of records) measured separately;
-* batch-size sweep of the fast engine (records per validator call: 1, 10, 50, 200, 1000);
+* batch-size sweep of the fast engine (records per validator call, `--batch-sizes`);
 * validated import `Catalog.load([FILE], validate=True)` (fast engine) vs raw
   `pyoxigraph.Store(dir).bulk_load` of the same file, datasets/s.
 """
@@ -105,6 +106,7 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=2000)
     ap.add_argument("--pyshacl-records", type=int, default=500)
     ap.add_argument("--import-sizes", default="10000")
+    ap.add_argument("--batch-sizes", default="1,10,50,200,1000")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hdcat-bench-validate-"))
@@ -135,7 +137,7 @@ def main() -> None:
     sweep_n = min(args.records, 1000)
     sweep_file = ensure_file(sweep_n, "nt", workdir)
     try:
-        for size in (1, 10, 50, 200, 1000):
+        for size in (int(x) for x in args.batch_sizes.split(",") if x):
             catalog_mod.VALIDATION_GROUP = size
             r = engine_run(cat, sweep_file, "fast", sweep_n)
             print(f"  batch {size:>5}: validator {r['records'] / r['validator_s']:>7.0f} rec/s,"

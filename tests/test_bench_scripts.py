@@ -88,9 +88,11 @@ def test_validate_bench_times_the_validator_of_a_batch_the_workers_would_judge(
     n = validation_worker.POOL_MIN_RECORDS
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "validate.py"), "--records", str(n),
-         "--pyshacl-records", "5", "--import-sizes", "", "--workdir", str(tmp_path)],
+         "--pyshacl-records", "5", "--import-sizes", "", "--batch-sizes", "200",
+         "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     fast = re.search(rf"fast: {n} records, .* validator only (\d+) rec/s", run.stdout)
     assert fast is not None and int(fast.group(1)) > 0, run.stdout
     assert "speed-up: validator" in run.stdout
+    assert re.search(r"batch   200: validator +\d+ rec/s", run.stdout), run.stdout

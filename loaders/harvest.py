@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from hdcat import catalog as catalog_module
 from hdcat.catalog import Catalog
 from hdcat.errors import HdcatError
 from hdcat.garbage import fewer_collections
@@ -51,11 +52,12 @@ _KEY_PREDICATES = frozenset({DCT_IDENTIFIER, ADMS_IDENTIFIER, SKOS_NOTATION})
 _DCAT_DATASET_NODE = ox.NamedNode(DCAT_DATASET)
 MAX_LISTED_WARNINGS = 200
 WRITE_RECORDS = 5_000
-"""Pages are written together once their records reach this many. Each bulk load has a fixed
-cost and leaves a set of files for RocksDB to compact, more the larger the store: a first
-harvest of 100,000 took 374 CPU s written 2,500 records at a time and 270 CPU s written
-6,000 at a time (of which the writer and compactions 194 and 124 s). The price is memory:
-the records waiting, and those being written, are held (bench/RESULTS.md, round 4)."""
+"""Pages are written together once their records reach this many (and while their triples
+stay within the catalog's WRITE_BATCH_QUADS). Each bulk load has a fixed cost and leaves a
+set of files for RocksDB to compact, more the larger the store: a first harvest of 100,000
+took 374 CPU s written 2,500 records at a time and 270 CPU s written 6,000 at a time (of
+which the writer and compactions 194 and 124 s). The price is memory: the records waiting,
+and those being written, are held (bench/RESULTS.md, round 4)."""
 
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.I)
 _CSTR = re.compile(r"(?:https?://(?:www\.)?cstr\.cn/|CSTR:)?([A-Za-z0-9]{5}\.\d{2}\.\S+)")
@@ -202,6 +204,10 @@ class _PageWrites:
     """Set when every record of the page was stored or unchanged (nothing refused)."""
     page_datasets: list[tuple[str, str]] = field(default_factory=list)
     """(dataset, content hash) of every record of the page."""
+
+    @property
+    def quads(self) -> int:
+        return sum(len(triples) for triples in self.graphs.values())
 
     def delivered(self) -> dict[str, tuple[str, str]]:
         """dataset -> (content hash, record IRI), as PrivateState.delivered will say."""
@@ -442,6 +448,9 @@ class Harvester:
         if not graphs and not self._pending and self._writing is None:
             self._note(done, report)  # nothing to write, nothing noted before it to wait for
             return
+        if self._pending and (sum(p.quads for p in self._pending) + done.quads
+                              > catalog_module.WRITE_BATCH_QUADS):
+            self._submit(report)  # written apart: together, a transaction, not a bulk load
         self._pending.append(done)
         self._awaiting.update(done.delivered())
         if sum(len(p.stored) for p in self._pending) >= WRITE_RECORDS:

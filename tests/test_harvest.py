@@ -181,6 +181,41 @@ def test_pages_are_written_together_and_noted_once_written(harvester, server,
     assert writes == [1]
 
 
+def test_pages_written_together_stay_within_the_catalogs_write_bound(
+        harvester, server, monkeypatch) -> None:
+    """Pages wait to be written together up to WRITE_RECORDS records, but no write holds
+    more triples than the catalog's WRITE_BATCH_QUADS (past it an embedded write leaves the
+    bulk loader for a transaction): a page that would take the waiting ones past it is
+    written apart."""
+    import loaders.harvest as harvest_module
+    from hdcat import catalog as catalog_module
+
+    writes: list[int] = []
+    store_graphs = harvester.catalog.store_graphs
+
+    def counting(graphs: dict) -> None:
+        writes.append(sum(len(t) for name, t in graphs.items() if "/record/" in name))
+        store_graphs(graphs)
+
+    monkeypatch.setattr(harvester.catalog, "store_graphs", counting)
+    monkeypatch.setattr(harvest_module, "WRITE_RECORDS", 5)  # a page a write: their sizes
+    _add(harvester, server, "sized", 30)
+    assert harvester.run("sized").counts()["added"] == 30
+    page = max(writes)
+    assert len(writes) == 6
+    bound = 2 * page + page // 2
+    monkeypatch.setattr(harvest_module, "WRITE_RECORDS", 1000)
+    monkeypatch.setattr(catalog_module, "WRITE_BATCH_QUADS", bound)
+    writes.clear()
+    _add(harvester, server, "bounded", 30)  # 6 pages of 5, as big as those above
+    report = harvester.run("bounded")
+    assert report.status == "completed" and report.counts()["added"] == 30
+    assert all(w <= bound for w in writes), (writes, bound)
+    assert len(writes) == 3  # two pages a write: three would pass the bound
+    assert _datasets(harvester.catalog) >= {
+        f"https://bounded.example.org/dataset/{i}" for i in range(30)}
+
+
 def test_dataset_on_two_waiting_pages_is_seen_as_delivered(harvester, server,
                                                            monkeypatch) -> None:
     import loaders.harvest as harvest_module

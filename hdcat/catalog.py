@@ -904,7 +904,7 @@ class Catalog:
         if present:
             store.drop_graphs(present)
         if payload:
-            store.bulk_load(payload, ox.RdfFormat.N_QUADS)
+            store.bulk_load(payload, ox.RdfFormat.N_QUADS, trusted=True)
         return graphs
 
     def _notify(self, graphs: dict[str, list[ox.Triple]]) -> None:

@@ -463,9 +463,12 @@ class Store(abc.ABC):
     # -- bulk
     @abc.abstractmethod
     def bulk_load(
-        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None,
+        *, trusted: bool = False,
     ) -> None:
-        """Load a file or bytes fast (not atomic). ``to_graph`` only for triple formats."""
+        """Load a file or bytes fast (not atomic). ``to_graph`` only for triple formats.
+        ``trusted``: the data was serialised by pyoxigraph from terms it had parsed (see
+        `nquads`), so the embedded store need not check its IRIs and language tags again."""
 
     @abc.abstractmethod
     def bulk_extend(self, quads: Iterable[Quad]) -> None:
@@ -649,7 +652,7 @@ class EmbeddedStore(Store):
         try:
             if BULK_WRITE_MIN_QUADS <= total <= ATOMIC_BULK_QUADS:
                 store.bulk_load(nquads({g.value: t for g, t in content.items()}),
-                                RdfFormat.N_QUADS)
+                                RdfFormat.N_QUADS, lenient=True)
             else:
                 store.extend([ox.Quad(t.subject, t.predicate, t.object, g)
                               for g, triples in content.items() for t in triples])
@@ -780,15 +783,17 @@ class EmbeddedStore(Store):
         return self._live.contains_named_graph(_graph_iri(name))
 
     def bulk_load(
-        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None,
+        *, trusted: bool = False,
     ) -> None:
         _check_load(format, to_graph)
         target = _graph_iri(to_graph) if to_graph is not None else None
         try:
             if isinstance(source, bytes | bytearray):
-                self._live.bulk_load(bytes(source), format, to_graph=target)
+                self._live.bulk_load(bytes(source), format, to_graph=target, lenient=trusted)
             else:
-                self._live.bulk_load(format=format, path=str(source), to_graph=target)
+                self._live.bulk_load(format=format, path=str(source), to_graph=target,
+                                     lenient=trusted)
         except (SyntaxError, OSError, ValueError) as e:
             raise StoreError(f"{self.name}: bulk load of {_src(source)} failed: {e}") from e
         finally:
@@ -1793,7 +1798,8 @@ class RemoteStore(Store):
 
     # -- bulk
     def bulk_load(
-        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None
+        self, source: Path | bytes, format: RdfFormat, to_graph: str | None = None,
+        *, trusted: bool = False,
     ) -> None:
         """Triple formats with a Graph Store URL: one streamed Graph Store Protocol POST.
         Otherwise the data is parsed locally and sent as INSERT DATA chunks."""

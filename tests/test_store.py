@@ -292,6 +292,39 @@ def test_bulk_load_bad_data(store: Store) -> None:
         store.bulk_load(b"<http://a> <http://p> .", RdfFormat.N_TRIPLES, to_graph=G1)
 
 
+def test_bulk_load_checks_iris_unless_trusted_with_hdcats_own_serialisation(
+    store: Store,
+) -> None:
+    with pytest.raises(StoreError):
+        store.bulk_load(b'<http://a b> <http://p> "x" .', RdfFormat.N_TRIPLES, to_graph=G1)
+    assert len(store) == 0
+    blank = BlankNode()
+    tricky = [
+        t("nasty", Literal(NASTY)),
+        t("zh", Literal("数据集", language="zh-Hans-CN")),
+        Triple(NamedNode(EX + "数据/é?q=1&r=<>".replace("<>", "%3C%3E")), P, blank),
+        Triple(blank, P, Literal("2024-02-29", datatype=NamedNode(XSD + "date"))),
+        t("int", Literal("5", datatype=NamedNode(XSD + "nonNegativeInteger"))),
+        t("tab", Literal("a\tb\r\u0001\U0001F600")),
+    ]
+    payload = store_module.nquads({G1: tricky, G2: [t("x", Literal("2"))]})
+    store.bulk_load(payload, RdfFormat.N_QUADS)
+    checked = canon(store.quads())
+    assert len(checked) == len(tricky) + 1
+    store.clear()
+    store.bulk_load(payload, RdfFormat.N_QUADS, trusted=True)
+    assert canon(store.quads()) == checked
+
+
+def test_replace_graphs_through_the_bulk_loader_keeps_every_term(store: Store) -> None:
+    tricky = [t("nasty", Literal(NASTY)), t("zh", Literal("数据", language="zh-Hans")),
+              Triple(NamedNode(EX + "数据/é"), P, Literal("\u0001"))]
+    filler = [t(f"s{i}", Literal(str(i))) for i in range(store_module.BULK_WRITE_MIN_QUADS)]
+    store.replace_graphs({G1: tricky, G2: filler})
+    assert canon(store.quads(G1)) == canon(Quad(*x, NamedNode(G1)) for x in tricky)
+    assert len(store.graph(G2)) == len(filler)
+
+
 def test_bulk_extend(store: Store) -> None:
     b = BlankNode()
     quads = [Quad(n(f"s{i}"), P, Literal(str(i)), NamedNode(G1)) for i in range(5)]

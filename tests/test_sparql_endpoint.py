@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from live_server import free_port, start_server, stop_server
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -46,12 +47,6 @@ Q_ASK = f"ASK {{ <{DS}> a <{DCAT}Dataset> }}"
 # a runaway: COUNT over a cartesian product of the whole store (about 3000^3 rows) cannot
 # stream, so only the timeout stops it (SELECT * of it would be cut by the result cap)
 Q_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _fill(store: Store, data_dir: Path) -> Catalog:
@@ -87,7 +82,7 @@ def timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.exists():
         pytest.skip("the oxigraph server binary is not installed")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(binary), "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "3"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -726,16 +721,11 @@ def test_void(app: Flask) -> None:
 
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server, thread = start_server(app, threads=4)
     try:
         yield f"http://127.0.0.1:{server.effective_port}/sparql"
     finally:
-        server.close()
-        thread.join(5)
+        stop_server(server, thread)
 
 
 def test_sparqlwrapper_client(served: str) -> None:

@@ -4,7 +4,6 @@ real Virtuoso Open Source 7 when Debian's virtuoso-opensource is installed)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_server import free_port
 from virtuoso_server import VirtuosoServer, virtuoso_binary
 
 from hdcat.store import EmbeddedStore, RemoteStore, Store
@@ -23,12 +23,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "virtuoso: runs against Virtuoso Open Source 7 (Debian's package) on 127.0.0.1"
     )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _oxigraph_binary() -> str | None:
@@ -45,7 +39,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if binary is None:
         pytest.skip("the oxigraph server binary is not installed")
     location = tmp_path_factory.mktemp("oxigraph")
-    port = _free_port()
+    port = free_port()
     log = (location / "server.log").open("wb")
     proc = subprocess.Popen(
         [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from live_server import free_port
 
 PRIVATE_GROUP = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
 SERVER_NAMES = ("virtuoso-t", "virtuoso")
@@ -43,12 +44,6 @@ def virtuoso_binary() -> str | None:
 
 def isql_binary() -> str | None:
     return next((p for p in map(shutil.which, ISQL_NAMES) if p), None)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 INI = """\
@@ -133,7 +128,7 @@ class VirtuosoServer:
             raise RuntimeError("Virtuoso (virtuoso-t and isql-vt) is not installed")
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / "www").mkdir(exist_ok=True)
-        self.sql_port, self.http_port = _free_port(), _free_port()
+        self.sql_port, self.http_port = free_port(), free_port()
         ini = self.directory / "virtuoso.ini"
         ini.write_text(INI.format(dir=self.directory, sql_port=self.sql_port,
                                   http_port=self.http_port))

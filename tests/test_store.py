@@ -292,21 +292,23 @@ def test_bulk_load_bad_data(store: Store) -> None:
         store.bulk_load(b"<http://a> <http://p> .", RdfFormat.N_TRIPLES, to_graph=G1)
 
 
+_BLANK = BlankNode()
+TRICKY = [  # terms whose N-Triples form needs escapes, non-ASCII or a blank node
+    t("nasty", Literal(NASTY)),
+    t("zh", Literal("数据集", language="zh-Hans-CN")),
+    Triple(NamedNode(EX + "数据/é?q=1&r=%3C%3E"), P, _BLANK),
+    Triple(_BLANK, P, Literal("2024-02-29", datatype=NamedNode(XSD + "date"))),
+    t("tab", Literal("a\tb\r\u0001\U0001F600")),
+]
+
+
 def test_bulk_load_checks_iris_unless_trusted_with_hdcats_own_serialisation(
     store: Store,
 ) -> None:
     with pytest.raises(StoreError):
         store.bulk_load(b'<http://a b> <http://p> "x" .', RdfFormat.N_TRIPLES, to_graph=G1)
     assert len(store) == 0
-    blank = BlankNode()
-    tricky = [
-        t("nasty", Literal(NASTY)),
-        t("zh", Literal("数据集", language="zh-Hans-CN")),
-        Triple(NamedNode(EX + "数据/é?q=1&r=<>".replace("<>", "%3C%3E")), P, blank),
-        Triple(blank, P, Literal("2024-02-29", datatype=NamedNode(XSD + "date"))),
-        t("int", Literal("5", datatype=NamedNode(XSD + "nonNegativeInteger"))),
-        t("tab", Literal("a\tb\r\u0001\U0001F600")),
-    ]
+    tricky = [*TRICKY, t("int", Literal("5", datatype=NamedNode(XSD + "nonNegativeInteger")))]
     payload = store_module.nquads({G1: tricky, G2: [t("x", Literal("2"))]})
     store.bulk_load(payload, RdfFormat.N_QUADS)
     checked = canon(store.quads())
@@ -317,11 +319,9 @@ def test_bulk_load_checks_iris_unless_trusted_with_hdcats_own_serialisation(
 
 
 def test_replace_graphs_through_the_bulk_loader_keeps_every_term(store: Store) -> None:
-    tricky = [t("nasty", Literal(NASTY)), t("zh", Literal("数据", language="zh-Hans")),
-              Triple(NamedNode(EX + "数据/é"), P, Literal("\u0001"))]
     filler = [t(f"s{i}", Literal(str(i))) for i in range(store_module.BULK_WRITE_MIN_QUADS)]
-    store.replace_graphs({G1: tricky, G2: filler})
-    assert canon(store.quads(G1)) == canon(Quad(*x, NamedNode(G1)) for x in tricky)
+    store.replace_graphs({G1: TRICKY, G2: filler})
+    assert canon(store.quads(G1)) == canon(Quad(*x, NamedNode(G1)) for x in TRICKY)
     assert len(store.graph(G2)) == len(filler)
 
 

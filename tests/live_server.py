@@ -60,11 +60,9 @@ def stop_server(server: BaseWSGIServer, thread: threading.Thread, timeout: float
     server's task threads."""
 
     def close_all() -> None:
-        for channel in list(server._map.values()):
-            if channel is server:
-                server.close()  # the listening socket and the trigger
-            elif channel is not server.trigger:
-                channel.handle_close()
+        server.close()  # the listening socket and the trigger
+        for channel in list(server._map.values()):  # the connections left
+            channel.handle_close()
 
     server.trigger.pull_trigger(close_all)
     thread.join(timeout)

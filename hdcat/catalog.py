@@ -760,7 +760,7 @@ class Catalog:
             accepted = self._accepted(checked, batch.source, len(batch.records), progress,
                                       on_record, report)
             for chunk in _write_chunks(accepted, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS,
-                                       _quads(batch.shared), final_empty=True):
+                                       count_triples(batch.shared), final_empty=True):
                 graphs: dict[str, list[ox.Triple]] = {}
                 if not shared_done and (chunk or not batch.records):
                     graphs.update(batch.shared)
@@ -848,7 +848,7 @@ class Catalog:
             graphs.update(batch.shared)
             report.shared += len(batch.shared)
         for chunk in _write_chunks(accepted, WRITE_BATCH_RECORDS, WRITE_BATCH_QUADS,
-                                       _quads(graphs)):
+                                       count_triples(graphs)):
             graphs.update(self._record_graphs(chunk, batch.existing, report))
             commit(graphs)
             graphs = {}
@@ -1172,7 +1172,8 @@ def _local(term: object) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _quads(graphs: Mapping[str, Sequence[ox.Triple]]) -> int:
+def count_triples(graphs: Mapping[str, Sequence[ox.Triple]]) -> int:
+    """The triples of a write (graph name -> triples), as the write bounds count them."""
     return sum(len(triples) for triples in graphs.values())
 
 

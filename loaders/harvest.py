@@ -207,7 +207,7 @@ class _PageWrites:
 
     @property
     def quads(self) -> int:
-        return sum(len(triples) for triples in self.graphs.values())
+        return catalog_module.count_triples(self.graphs)
 
     def delivered(self) -> dict[str, tuple[str, str]]:
         """dataset -> (content hash, record IRI), as PrivateState.delivered will say."""

@@ -161,7 +161,6 @@ class Background:
     def __init__(self, q: quality.Quality, u: usage.Usage) -> None:
         self.quality = q
         self.usage = u
-        self.started = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -173,10 +172,13 @@ class Background:
         with self._lock:
             if self.started or self._stop.is_set():
                 return
-            self.started = True
             self._thread = threading.Thread(target=self._run, name="hdcat-stats-jobs",
                                             daemon=True)
             self._thread.start()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     @property
     def running(self) -> bool:

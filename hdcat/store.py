@@ -167,7 +167,7 @@ def _var_name(name: str) -> str:
     return name
 
 
-def _graph_iri(name: str) -> NamedNode:
+def _graph_iri(name: str | NamedNode) -> NamedNode:
     if isinstance(name, NamedNode):
         return name
     try:
@@ -182,10 +182,12 @@ def _triple_line(t: object, where: str) -> str:
     return f"{t.subject} {t.predicate} {t.object} ."
 
 
-def nquads(graphs: Mapping[str, Iterable[Triple]]) -> bytes:
-    """Named graphs as N-Quads: each graph's triples serialised by pyoxigraph as N-Triples
-    (one call a graph), the graph name put before each line's final " ." (a literal never
-    holds a raw line break in N-Triples, so " .\\n" only ends lines)."""
+def nquads(
+    graphs: Mapping[str, Iterable[Triple]] | Mapping[NamedNode, Iterable[Triple]],
+) -> bytes:
+    """Named graphs (by IRI or node) as N-Quads: each graph's triples serialised by
+    pyoxigraph as N-Triples (one call a graph), the graph name put before each line's final
+    " ." (a literal never holds a raw line break in N-Triples, so " .\\n" only ends lines)."""
     parts: list[bytes] = []
     for name, triples in graphs.items():
         items = triples if isinstance(triples, list) else list(triples)
@@ -651,8 +653,7 @@ class EmbeddedStore(Store):
             return
         try:
             if BULK_WRITE_MIN_QUADS <= total <= ATOMIC_BULK_QUADS:
-                store.bulk_load(nquads({g.value: t for g, t in content.items()}),
-                                RdfFormat.N_QUADS, lenient=True)
+                store.bulk_load(nquads(content), RdfFormat.N_QUADS, lenient=True)
             else:
                 store.extend([ox.Quad(t.subject, t.predicate, t.object, g)
                               for g, triples in content.items() for t in triples])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -96,3 +97,44 @@ def test_validate_bench_times_the_validator_of_a_batch_the_workers_would_judge(
     assert fast is not None and int(fast.group(1)) > 0, run.stdout
     assert "speed-up: validator" in run.stdout
     assert re.search(r"batch   200: validator +\d+ rec/s", run.stdout), run.stdout
+
+
+def test_import_budget_cuts_the_records_hdcat_cuts_and_adds_up_its_parts(tmp_path: Path) -> None:
+    """bench/import_budget.py's cheapest cut gives each dataset's record all that hdcat's does
+    but the catalog's links to it (less work: a lower bound), and its sum is that of its parts."""
+    from datetime import date
+
+    from hdcat.records import Splitter
+
+    budget = bench_module("import_budget")
+    n = 40
+    file = generate.ensure_file(n, "nt", tmp_path)
+    quads = tmp_path / "records.nq"
+    cpu, records = budget.python_parts(file, quads)
+    assert records == n
+    assert set(cpu) == {"reading", "cutting", "privacy", "audit", "writing", "workers' reading"}
+    written: dict[str, set] = {}
+    for q in ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS):
+        written.setdefault(q.graph_name.value, set()).add(q.triple)
+    hdcat_records = list(Splitter.from_triples(
+        ox.parse(path=str(file), format=ox.RdfFormat.N_TRIPLES), BASE,
+        today=date.today()).iter_records())
+    assert len(written) == len(hdcat_records) == n
+    for record in hdcat_records:
+        mine = written[f"{record.dataset.value}#record"]
+        assert mine <= set(record.triples)
+        # all but the catalog's links to the dataset and its record, which hdcat keeps there
+        assert set(record.triples) - mine == {
+            t for t in record.triples if t.subject == ox.NamedNode(f"{BASE}/catalog")}
+
+    out = tmp_path / "budget.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "import_budget.py"), "--size", str(n),
+         "--sample", "20", "--workdir", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["total"] == pytest.approx(sum(figures["cpu"].values()))
+    assert all(seconds > 0 for seconds in figures["cpu"].values()), figures["cpu"]
+    assert figures["store"]["quads"] == sum(len(t) for t in written.values())
+    assert "**sum (a lower bound)**" in run.stdout

@@ -1,0 +1,184 @@
+"""What a validated import of N datasets costs at the least, part by part, against the
+CPU budget of issue #4's target (a validated import at >= 0.3x raw `bulk_load` datasets/s).
+
+    python bench/import_budget.py [--size 100000] [--sample 2000] [--workdir DIR]
+
+At 0.3x, a load of N may take raw_wall / 0.3 seconds, so at most cores * raw_wall / 0.3
+CPU seconds, whatever its pipeline. Each part a validated load cannot do without is measured
+here at its cheapest, doing less than hdcat does, so the sum is a lower bound:
+
+* store: one Oxigraph bulk load of the records' quads (one named graph a record, as #2
+  prescribes), no Python: hdcat writes in chunks, which costs more (bench/RESULTS.md round 7);
+* reading: the file parsed once into Python tuples of terms, with each term's N-Triples text
+  read once (every later pass then works on plain strings, the cheapest representation
+  measured in round 8);
+* cutting: triples grouped by subject, and subjects by the dataset they hang from (no closure
+  rules, no shared-graph routing, no record IRIs minted from content);
+* privacy: hdcat.privacy.find_personal_data over each text literal (no reports built);
+* audit: one SHA-256 a record over its sorted N-Triples lines (no literal keyed by value);
+* writing: each record's N-Quads built as text (to the file the store part loads);
+* the workers' reading: the N-Quads parsed back into Python quads (what a validation worker
+  must do with the records it is sent, the transfer itself left out);
+* judging: the fast validator alone (hdcat.fastshacl, time inside `FastValidator.validate`) on
+  a sample of --sample records in one process, per record times N.
+
+Left out altogether: each record's context (vocabulary, linked records, lineage), datatypes
+restored, the listeners of a write (search index, audit chain, vocabulary), reports, progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from generate import ensure_file  # noqa: E402
+
+from hdcat.privacy import find_personal_data  # noqa: E402
+
+TARGET = 0.3
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DATASET = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
+PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
+TEXT = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def python_parts(file: Path, nquads_out: Path) -> tuple[dict[str, float], int]:
+    """CPU seconds of the Python parts, each at its cheapest; the number of records."""
+    cpu: dict[str, float] = {}
+    gc.disable()  # as Catalog.load does (hdcat.state.fewer_collections)
+
+    start = time.process_time()
+    terms = [(t.subject, t.predicate, t.object)
+             for t in ox.parse(path=str(file), format=ox.RdfFormat.N_TRIPLES)]
+    rows = [(s, p, o, str(s), str(p), str(o)) for s, p, o in terms]
+    del terms
+    cpu["reading"] = time.process_time() - start
+
+    start = time.process_time()
+    by_subject: dict[object, list[tuple]] = {}
+    for row in rows:
+        by_subject.setdefault(row[0], []).append(row)
+    referrers: dict[object, int] = {}
+    for row in rows:
+        if row[2] in by_subject:
+            referrers[row[2]] = referrers.get(row[2], 0) + 1
+    records: dict[object, list[tuple]] = {}
+    for subject, triples in by_subject.items():
+        if any(r[1] == RDF_TYPE and r[2] == DATASET for r in triples):
+            members = list(triples)
+            for r in triples:
+                if referrers.get(r[2]) == 1:
+                    members.extend(by_subject[r[2]])
+            records[subject] = members
+    for triples in by_subject.values():
+        for r in triples:
+            if r[1] == PRIMARY_TOPIC and r[2] in records:
+                records[r[2]].extend(triples)
+    cpu["cutting"] = time.process_time() - start
+
+    start = time.process_time()
+    for triples in records.values():
+        for r in triples:
+            o = r[2]
+            if type(o) is ox.Literal and o.datatype.value in TEXT:
+                find_personal_data(o.value)
+    cpu["privacy"] = time.process_time() - start
+
+    start = time.process_time()
+    for triples in records.values():
+        lines = sorted({f"{r[3]} {r[4]} {r[5]} ." for r in triples})
+        hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    cpu["audit"] = time.process_time() - start
+
+    start = time.process_time()
+    with nquads_out.open("w", encoding="utf-8") as out:
+        for dataset, triples in records.items():
+            graph = f" <{dataset.value}#record> .\n"
+            out.write("".join(f"{r[3]} {r[4]} {r[5]}{graph}" for r in triples))
+    cpu["writing"] = time.process_time() - start
+    count = len(records)
+    del rows, by_subject, records, referrers
+
+    start = time.process_time()
+    for _quad in ox.parse(path=str(nquads_out), format=ox.RdfFormat.N_QUADS):
+        pass
+    cpu["workers' reading"] = time.process_time() - start
+    gc.enable()
+    return cpu, count
+
+
+def judging_seconds(sample: Path, n: int, workdir: Path) -> float:
+    """Seconds inside the fast validator a record, judged in this process."""
+    validate_bench = importlib.import_module("validate")
+    cat = validate_bench.new_catalog(workdir, "judge")
+    cat.validate_file(sample, engine="fast")  # warm: shapes compiled, vocabulary read
+    run = validate_bench.engine_run(cat, sample, "fast", n)
+    cat.close()
+    return run["validator_s"] / n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hdcat-bench-budget-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    import_bench = importlib.import_module("import")
+    cores = os.cpu_count() or 1
+
+    file = ensure_file(args.size, "nt", workdir)
+    sample = ensure_file(min(args.sample, args.size), "nt", workdir)
+    print("raw bulk_load ...", file=sys.stderr)
+    raw = import_bench.run_child("raw", str(file), str(import_bench.fresh(workdir / "raw")),
+                                 "N_TRIPLES")
+    print("the Python parts ...", file=sys.stderr)
+    quads = workdir / f"budget-{args.size}.nq"
+    parts, records = python_parts(file, quads)
+    assert records == args.size, (records, args.size)
+    print("store: one bulk load of the record quads ...", file=sys.stderr)
+    store = import_bench.run_child("floor", str(quads), str(import_bench.fresh(workdir / "floor")))
+    quads.unlink()
+    print("judging a sample ...", file=sys.stderr)
+    per_record = judging_seconds(sample, min(args.sample, args.size), workdir)
+
+    cpu = {"store (one bulk load, no Python)": float(store["cpu"]),
+           **parts,
+           "judging (validator alone)": per_record * args.size}
+    budget = cores * float(raw["seconds"]) / TARGET
+    total = sum(cpu.values())
+    print(f"\n{args.size} datasets; raw bulk_load {raw['seconds']:.1f} s ({raw['cpu']:.1f} CPU s);"
+          f" budget at {TARGET}x on {cores} cores: {budget:.0f} CPU s; {store['quads']:,} record"
+          f" quads\n")
+    print("| part | CPU s |\n|---|---:|")
+    for name, seconds in cpu.items():
+        print(f"| {name} | {seconds:.1f} |")
+    print(f"| **sum (a lower bound)** | **{total:.1f}** |")
+    print(f"\nlower bound / budget: {total / budget:.2f}; best ratio this allows: "
+          f"{TARGET * budget / total:.2f}x raw")
+    if args.json:
+        args.json.write_text(json.dumps({"raw": raw, "store": store, "cpu": cpu,
+                                         "budget": budget, "total": total}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

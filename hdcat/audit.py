@@ -99,12 +99,60 @@ _KEYED = _INTEGERS | _FLOATS | {_XSD + "decimal", _XSD + "boolean", _XSD + "date
 """Datatypes whose literals are keyed by value (see _literal_key); others by their text."""
 
 
+_TYPED = '"^^<' + _XSD
+"""Where a literal of an XML Schema datatype ends and its datatype begins, in N-Triples."""
+
+
 def content_hash(triples: Iterable[ox.Triple]) -> str:
     """The canonical SHA-256 of a graph's triples (empty graph: EMPTY): the sorted distinct
     N-Triples lines, each literal of a datatype in _KEYED written by its value."""
     triples = list(triples)
     if not triples:
         return EMPTY
+    lines = _serialised_lines(triples)
+    if lines is None:
+        lines = _lines_one_by_one(triples)
+        if lines is None:
+            return _blank_node_hash(triples)
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def _serialised_lines(triples: list[ox.Triple]) -> set[str] | None:
+    """The lines of content_hash read off one native N-Triples serialisation (a term's text
+    there is str(term)), the keyed literals found by their datatype at a line's end; None
+    when that cannot tell: blank nodes (or a literal that looks like one), graph names, a
+    keyed literal whose lexical form has escapes."""
+    try:
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    except ValueError:  # quads
+        return None
+    if "_:" in text:
+        return None
+    # Lines end at "\n" only: a literal's "\n" is escaped, but str.splitlines would also cut
+    # at U+2028 and the like, which are not.
+    lines = set(text.split("\n"))
+    lines.discard("")
+    at = text.find(_TYPED)
+    while at != -1:
+        end = text.find(">", at)
+        datatype = text[at + 4 : end]
+        # Only an object's own datatype is followed by the end of its line (inside a literal
+        # a quote is escaped and so is a line break).
+        if datatype in _KEYED and text.startswith("> .\n", end):
+            start = text.rfind("\n", 0, at) + 1
+            opening = text.find(' "', start)
+            lexical = text[opening + 2 : at]
+            if "\\" in lexical or text.count(" ", start, opening) != 1:
+                return None
+            lines.discard(text[start : end + 3])
+            value = _literal_key(ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+            lines.add(f"{text[start:opening]} {value} .")
+        at = text.find(_TYPED, at + 1)
+    return lines
+
+
+def _lines_one_by_one(triples: list[ox.Triple]) -> set[str] | None:
+    """The lines of content_hash, written triple by triple; None if there are blank nodes."""
     blank = ox.BlankNode
     literal = ox.Literal
     quad = ox.Quad
@@ -113,12 +161,12 @@ def content_hash(triples: Iterable[ox.Triple]) -> str:
     for t in triples:
         o = t.object
         if isinstance(t.subject, blank) or isinstance(o, blank):
-            return _blank_node_hash(triples)
+            return None
         if isinstance(o, literal) and o.datatype.value in _KEYED:
             add(f"{t.subject} {t.predicate} {_literal_key(o)} .")
         else:  # a quad would print its graph name
             add(f"{t.triple if type(t) is quad else t} .")
-    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+    return lines
 
 
 def _blank_node_hash(triples: list[ox.Triple]) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from hdcat import audit
+from hdcat import audit, resources
 from hdcat.audit import EMPTY, content_hash
 from hdcat.catalog import Catalog
 from hdcat.config import Settings
@@ -59,6 +59,60 @@ def test_hash_is_the_sorted_distinct_lines_with_values_keyed() -> None:
     in_a_graph = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode("https://g"))
                   for t in triples]
     assert content_hash(in_a_graph) == expected  # the graph name is not part of it
+
+
+KEYED_FORMS = [  # lexical forms of literals keyed by value, with whitespace, escapes, junk
+    ("05", "integer"), (" 5\n", "nonNegativeInteger"), ("abc", "integer"), ('5"', "long"),
+    ("-0", "int"), ("+7", "unsignedByte"), ("1.50", "decimal"), ("1.5\t", "decimal"),
+    ("NaN", "double"), ("1e3", "double"), ("INF", "float"), ("true", "boolean"),
+    (" true\n", "boolean"), ("1", "boolean"), ("yes", "boolean"),
+    ("2024-01-01T00:00:00Z", "dateTime"), ("2024-01-01T08:00:00+08:00\r", "dateTime"),
+    ("\\5", "integer"),
+]
+OTHER_OBJECTS = [  # objects whose text could be mistaken for a keyed literal or a blank node
+    ox.Literal('x "5"^^<http://www.w3.org/2001/XMLSchema#integer> .'), ox.Literal("ends with "),
+    ox.Literal("a\u2028b\x85c"), ox.Literal('"5"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ox.Literal("5", datatype=ox.NamedNode(XSD + "string")),
+    ox.Literal("2024-01-01", datatype=ox.NamedNode(XSD + "date")),
+    ox.Literal("数据", language="zh-Hans"), ox.NamedNode(XSD + "integer"),
+]
+
+
+def _hash_by_definition(triples: list) -> str:
+    """content_hash written out plainly (no blank nodes): the sorted distinct lines."""
+    import hashlib
+
+    def text(o: object) -> str:
+        keyed = isinstance(o, ox.Literal) and o.datatype.value in audit._KEYED
+        return audit._literal_key(o) if keyed else str(o)
+
+    lines = {f"{t.subject} {t.predicate} {text(t.object)} ." for t in triples}
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def test_hash_of_one_serialisation_is_the_hash_by_definition() -> None:
+    """content_hash reads its lines off one N-Triples serialisation where it can; it must give
+    the hash of the definition for every literal keyed by value and every look-alike."""
+    other = [ox.Triple(A, C, o) for o in OTHER_OBJECTS]
+    for lexical, datatype in KEYED_FORMS:
+        literal = ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
+        triples = [ox.Triple(A, B, literal), ox.Triple(B, B, literal), *other]
+        assert content_hash(triples) == _hash_by_definition(triples), (lexical, datatype)
+        # read off the serialisation unless the lexical form is escaped there
+        assert (audit._serialised_lines(triples) is None) == ("\\" in str(literal))
+        in_a_graph = [ox.Quad(*t, ox.NamedNode("https://g")) for t in triples]
+        assert content_hash(in_a_graph) == _hash_by_definition(triples)
+        with_blank_look_alike = [*triples, ox.Triple(A, C, ox.Literal("_:b0 is no blank node"))]
+        assert content_hash(with_blank_look_alike) == _hash_by_definition(with_blank_look_alike)
+    demo = [q.triple for q in ox.parse(path=str(resources.demo_catalog()))]
+    by_subject: dict = {}
+    for t in demo:
+        by_subject.setdefault(t.subject, []).append(t)
+    described = [ts for ts in by_subject.values()
+                 if not any(isinstance(t.object, ox.BlankNode) for t in ts)]
+    assert len(described) > 100
+    for triples in described:
+        assert content_hash(triples) == _hash_by_definition(triples)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from hdcat.state import PrivateState, now
+from hdcat.terms import ntriples_text
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -118,18 +119,16 @@ def content_hash(triples: Iterable[ox.Triple]) -> str:
 
 
 def _serialised_lines(triples: list[ox.Triple]) -> set[str] | None:
-    """The lines of content_hash read off one native N-Triples serialisation (a term's text
-    there is str(term)), the keyed literals found by their datatype at a line's end; None
-    when that cannot tell: blank nodes (or a literal that looks like one), graph names, a
-    keyed literal whose lexical form has escapes."""
+    """The lines of content_hash read off one native serialisation (terms.ntriples_text),
+    the keyed literals found by their datatype at a line's end; None when that cannot tell:
+    blank nodes (or a literal that looks like one), graph names, a keyed literal whose
+    lexical form has escapes."""
     try:
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        text = ntriples_text(triples)
     except ValueError:  # quads
         return None
     if "_:" in text:
         return None
-    # Lines end at "\n" only: a literal's "\n" is escaped, but str.splitlines would also cut
-    # at U+2028 and the like, which are not.
     lines = set(text.split("\n"))
     lines.discard("")
     at = text.find(_TYPED)

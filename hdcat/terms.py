@@ -52,3 +52,11 @@ def triples_to_graph(triples: Iterable[ox.Triple | ox.Quad], graph: Graph | None
 def graph_to_triples(graph: Graph) -> Iterator[ox.Triple]:
     for s, p, o in graph:
         yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+
+
+def ntriples_text(triples: Iterable[ox.Triple]) -> str:
+    """The triples in N-Triples, from one native serialisation: a line each, the triple's own
+    text (`str(triple)`) then " .\\n". Split it at "\\n" only: a literal's "\\n" is escaped,
+    but str.splitlines would also cut at U+2028 and the like, which are not. Quads raise
+    ValueError."""
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")

@@ -30,6 +30,7 @@ from hdcat.errors import HdcatError
 from hdcat.garbage import fewer_collections
 from hdcat.records import DATASET_CLASSES, Record
 from hdcat.state import PrivateState, Source, now
+from hdcat.terms import ntriples_text
 from loaders.base import Page
 from loaders.http import FetchError, Http
 from loaders.schedule import interval as schedule_interval
@@ -109,10 +110,7 @@ def content_hash(record: Record) -> str:
     if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
                for t in own):
         # No blank nodes (the common case): the same lines as below, serialised in one call.
-        # An N-Triples line is the terms' own text then " .\n" (a "\n" in a literal is
-        # escaped; str.splitlines would also cut at U+2028 and the like, which are not).
-        text = ox.serialize(own, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        lines = sorted(text.split(" .\n")[:-1])
+        lines = sorted(ntriples_text(own).split(" .\n")[:-1])
         return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     by_subject: dict = {}
     for t in own:

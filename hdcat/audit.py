@@ -110,11 +110,9 @@ def content_hash(triples: Iterable[ox.Triple]) -> str:
     triples = list(triples)
     if not triples:
         return EMPTY
-    lines = _serialised_lines(triples)
+    lines = _serialised_lines(triples) or _lines_one_by_one(triples)
     if lines is None:
-        lines = _lines_one_by_one(triples)
-        if lines is None:
-            return _blank_node_hash(triples)
+        return _blank_node_hash(triples)
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
@@ -129,8 +127,7 @@ def _serialised_lines(triples: list[ox.Triple]) -> set[str] | None:
         return None
     if "_:" in text:
         return None
-    lines = set(text.split("\n"))
-    lines.discard("")
+    lines = set(text.split("\n")[:-1])  # the text ends with a line break
     at = text.find(_TYPED)
     while at != -1:
         end = text.find(">", at)

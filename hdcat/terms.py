@@ -1,4 +1,5 @@
-"""Conversion between pyoxigraph terms (the store's) and rdflib terms (pySHACL's)."""
+"""pyoxigraph terms (the store's): conversion to and from rdflib terms (pySHACL's), and
+their N-Triples text."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ from rdflib import SH, URIRef
 
 from hdcat import validation_worker
 from hdcat.fastshacl import fast_validator
+from hdcat.records import Splitter
 from hdcat.terms import to_oxigraph
 from hdcat.validation import profile_shapes
 
@@ -102,10 +104,6 @@ def test_validate_bench_times_the_validator_of_a_batch_the_workers_would_judge(
 def test_import_budget_cuts_the_records_hdcat_cuts_and_adds_up_its_parts(tmp_path: Path) -> None:
     """bench/import_budget.py's cheapest cut gives each dataset's record all that hdcat's does
     but the catalog's links to it (less work: a lower bound), and its sum is that of its parts."""
-    from datetime import date
-
-    from hdcat.records import Splitter
-
     budget = bench_module("import_budget")
     n = 40
     file = generate.ensure_file(n, "nt", tmp_path)

@@ -48,14 +48,10 @@ sys.path.insert(0, str(HERE))
 
 from generate import ensure_file  # noqa: E402
 
-from hdcat.privacy import find_personal_data  # noqa: E402
+from hdcat.privacy import _is_text, find_personal_data  # noqa: E402
+from hdcat.records import DATASET_CLASSES, FOAF_PRIMARY_TOPIC, RDF_TYPE  # noqa: E402
 
 TARGET = 0.3
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DATASET = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
-PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
-TEXT = frozenset({"http://www.w3.org/2001/XMLSchema#string",
-                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 
 
 def python_parts(file: Path, nquads_out: Path) -> tuple[dict[str, float], int]:
@@ -78,7 +74,7 @@ def python_parts(file: Path, nquads_out: Path) -> tuple[dict[str, float], int]:
             referrers[row[2]] = referrers.get(row[2], 0) + 1
     records: dict[object, list[tuple]] = {}
     for subject, triples in by_subject.items():
-        if any(r[1] == RDF_TYPE and r[2] == DATASET for r in triples):
+        if any(r[1] == RDF_TYPE and r[2].value in DATASET_CLASSES for r in triples):
             members = list(triples)
             for r in triples:
                 if referrers.get(r[2]) == 1:
@@ -86,7 +82,7 @@ def python_parts(file: Path, nquads_out: Path) -> tuple[dict[str, float], int]:
             records[subject] = members
     for triples in by_subject.values():
         for r in triples:
-            if r[1] == PRIMARY_TOPIC and r[2] in records:
+            if r[1] == FOAF_PRIMARY_TOPIC and r[2] in records:
                 records[r[2]].extend(triples)
     cpu["cutting"] = time.process_time() - start
 
@@ -94,7 +90,7 @@ def python_parts(file: Path, nquads_out: Path) -> tuple[dict[str, float], int]:
     for triples in records.values():
         for r in triples:
             o = r[2]
-            if type(o) is ox.Literal and o.datatype.value in TEXT:
+            if type(o) is ox.Literal and _is_text(o):
                 find_personal_data(o.value)
     cpu["privacy"] = time.process_time() - start
 

@@ -1233,7 +1233,8 @@ class Quality:
         self._catching_up: threading.Thread | None = None
         self._catch_up_lock = threading.Lock()
         self._closing = threading.Event()
-        self._stops_on_close = False
+        if not worker:  # a worker's catalog is a read-only stand-in, gone with its process
+            catalog.on_close(self._stop_catching_up)
 
     # -- keeping in step
 
@@ -1570,9 +1571,6 @@ class Quality:
         at most) before the store and state close."""
         if self._closing.is_set() or self.catching_up:
             return False
-        if not self._stops_on_close:
-            self.catalog.on_close(self._stop_catching_up)
-            self._stops_on_close = True
         self._catching_up = threading.Thread(target=self._run_catch_up,
                                           name="hdcat-quality-catch-up", daemon=True)
         self._catching_up.start()

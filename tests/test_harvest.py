@@ -449,6 +449,37 @@ def test_page_digest_ignores_blank_node_labels_only() -> None:
         parsed(text.replace(b'"v"', b'"w"')), "core")
 
 
+def test_record_hash_is_the_sorted_lines_of_what_the_source_said() -> None:
+    """A harvested record's hash (what says whether it changed since the last run): the
+    sorted N-Triples lines of its triples but those hdcat adds, blank nodes labelled by what
+    they hold. A literal that looks like a blank node changes nothing."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from hdcat.records import Record
+    from loaders.harvest import content_hash
+
+    x = "https://x.example.org/"
+    d, p, q = (ox.NamedNode(x + n) for n in "dpq")
+    hdcat_adds = [ox.Triple(ox.NamedNode(x + "record/d"), p, d),
+                  ox.Triple(ox.NamedNode(x + "catalog"), p, d)]
+
+    def record(triples: list) -> Record:
+        return Record(d, x + "record/d", [*triples, *hdcat_adds])
+
+    for literal in ("v", "_:b0 looks like a blank node", 'say "hi"\u2028'):
+        said = [ox.Triple(d, p, ox.Literal(literal)), ox.Triple(d, q, p)]
+        lines = sorted(str(t) for t in said)
+        assert content_hash(record(said)) == hashlib.sha256(
+            "\n".join(lines).encode()).hexdigest(), literal
+    one, two = ox.BlankNode("a"), ox.BlankNode("b")
+    assert content_hash(record([ox.Triple(d, p, one), ox.Triple(one, q, ox.Literal("v"))])) \
+        == content_hash(record([ox.Triple(d, p, two), ox.Triple(two, q, ox.Literal("v"))]))
+    assert content_hash(record([ox.Triple(d, p, one), ox.Triple(one, q, ox.Literal("v"))])) \
+        != content_hash(record([ox.Triple(d, p, two), ox.Triple(two, q, ox.Literal("w"))]))
+
+
 def test_what_records_are_warned_of_is_in_the_run_report(harvester, server) -> None:
     _add(harvester, server, "mu", 6)
     report = harvester.run("mu")

@@ -71,6 +71,21 @@ def child_raw(file: Path, folder: Path, fmt: str) -> dict[str, object]:
     return {"seconds": seconds, "cpu": _cpu_seconds() - cpu, "quads": len(store)}
 
 
+def child_chunks(chunks: Path, folder: Path) -> dict[str, object]:
+    """Bulk-load every N-Quads file of the folder `chunks` in name order, one load each."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    files = sorted(chunks.glob("*.nq"))
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    for chunk in files:
+        store.bulk_load(path=str(chunk), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": _cpu_seconds() - cpu, "quads": len(store),
+            "loads": len(files)}
+
+
 def child_hdcat(file: Path, folder: Path, dump: str | None) -> dict[str, object]:
     import pyoxigraph as ox
 
@@ -148,6 +163,8 @@ def child_main(argv: list[str]) -> None:
         result = child_raw(file, folder, argv[3])
     elif kind == "floor":
         result = child_raw(file, folder, "N_QUADS")
+    elif kind == "chunks":
+        result = child_chunks(file, folder)
     elif kind == "hdcat":
         result = child_hdcat(file, folder, argv[3] if len(argv) > 3 else None)
     else:

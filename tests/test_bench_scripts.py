@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -103,17 +104,29 @@ def test_validate_bench_times_the_validator_of_a_batch_the_workers_would_judge(
 
 def test_import_budget_cuts_the_records_hdcat_cuts_and_adds_up_its_parts(tmp_path: Path) -> None:
     """bench/import_budget.py's cheapest cut gives each dataset's record all that hdcat's does
-    but the catalog's links to it (less work: a lower bound), and its sum is that of its parts."""
+    but the catalog's links to it (less work: a lower bound), its store loads hold whole records
+    up to their bound, and its sum is that of its parts."""
     budget = bench_module("import_budget")
     n = 40
     file = generate.ensure_file(n, "nt", tmp_path)
-    quads = tmp_path / "records.nq"
-    cpu, records = budget.python_parts(file, quads)
+    chunks = tmp_path / "records"
+    cpu, records = budget.python_parts(file, chunks, chunk_quads=200)
     assert records == n
     assert set(cpu) == {"reading", "cutting", "privacy", "audit", "writing", "workers' reading"}
     written: dict[str, set] = {}
-    for q in ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS):
-        written.setdefault(q.graph_name.value, set()).add(q.triple)
+    loads: list[list[int]] = []  # the size of each record of each load, in order
+    for chunk in sorted(chunks.iterdir()):
+        quads = list(ox.parse(path=str(chunk), format=ox.RdfFormat.N_QUADS))
+        sizes: dict[str, int] = {}
+        for q in quads:
+            assert q.graph_name.value not in written, "a record cut between two loads"
+            sizes[q.graph_name.value] = sizes.get(q.graph_name.value, 0) + 1
+        for q in quads:
+            written.setdefault(q.graph_name.value, set()).add(q.triple)
+        loads.append(list(sizes.values()))
+    assert len(loads) > 1 and all(sum(load) <= 200 for load in loads), loads
+    # the fewest loads: each but the last would have gone past the bound with the next record
+    assert all(sum(load) + nxt[0] > 200 for load, nxt in pairwise(loads)), loads
     hdcat_records = list(Splitter.from_triples(
         ox.parse(path=str(file), format=ox.RdfFormat.N_TRIPLES), BASE,
         today=date.today()).iter_records())
@@ -135,4 +148,5 @@ def test_import_budget_cuts_the_records_hdcat_cuts_and_adds_up_its_parts(tmp_pat
     assert figures["total"] == pytest.approx(sum(figures["cpu"].values()))
     assert all(seconds > 0 for seconds in figures["cpu"].values()), figures["cpu"]
     assert figures["store"]["quads"] == sum(len(t) for t in written.values())
+    assert figures["one_load"]["quads"] == figures["store"]["quads"]
     assert "**sum (a lower bound)**" in run.stdout

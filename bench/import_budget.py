@@ -114,7 +114,7 @@ def python_parts(
     chunks.mkdir(parents=True, exist_ok=True)
     start = time.process_time()
     files, size = 0, 0
-    out = (chunks / "00000.nq").open("w", encoding="utf-8")
+    out = (chunks / f"{files:05d}.nq").open("w", encoding="utf-8")
     for dataset, triples in records.items():
         if size and size + len(triples) > chunk_quads:
             out.close()

@@ -61,21 +61,16 @@ from hdcat.store import ATOMIC_BULK_QUADS  # noqa: E402
 TARGET = 0.3
 
 
-def python_parts(
-    file: Path, chunks: Path, chunk_quads: int = ATOMIC_BULK_QUADS
-) -> tuple[dict[str, float], int]:
-    """CPU seconds of the Python parts, each at its cheapest; the number of records. The
-    records' N-Quads go to files in the folder `chunks` (made if need be), each of at most
-    `chunk_quads` quads (a record with more alone in its file), no record cut between two."""
-    cpu: dict[str, float] = {}
-    start = time.process_time()
+def read(file: Path) -> list[tuple]:
+    """The file's triples as rows: the three terms, then their three N-Triples texts."""
     terms = [(t.subject, t.predicate, t.object)
              for t in ox.parse(path=str(file), format=ox.RdfFormat.N_TRIPLES)]
-    rows = [(s, p, o, str(s), str(p), str(o)) for s, p, o in terms]
-    del terms
-    cpu["reading"] = time.process_time() - start
+    return [(s, p, o, str(s), str(p), str(o)) for s, p, o in terms]
 
-    start = time.process_time()
+
+def cut(rows: list[tuple]) -> dict[object, list[tuple]]:
+    """The cheapest cut: each dataset's rows, with the nodes only it refers to and the
+    descriptions (catalog records) whose primary topic it is."""
     by_subject: dict[object, list[tuple]] = {}
     for row in rows:
         by_subject.setdefault(row[0], []).append(row)
@@ -95,6 +90,22 @@ def python_parts(
         for r in triples:
             if r[1] == FOAF_PRIMARY_TOPIC and r[2] in records:
                 records[r[2]].extend(triples)
+    return records
+
+
+def python_parts(
+    file: Path, chunks: Path, chunk_quads: int = ATOMIC_BULK_QUADS
+) -> tuple[dict[str, float], int]:
+    """CPU seconds of the Python parts, each at its cheapest; the number of records. The
+    records' N-Quads go to files in the folder `chunks` (made if need be), each of at most
+    `chunk_quads` quads (a record with more alone in its file), no record cut between two."""
+    cpu: dict[str, float] = {}
+    start = time.process_time()
+    rows = read(file)
+    cpu["reading"] = time.process_time() - start
+
+    start = time.process_time()
+    records = cut(rows)
     cpu["cutting"] = time.process_time() - start
 
     start = time.process_time()
@@ -126,7 +137,7 @@ def python_parts(
     out.close()
     cpu["writing"] = time.process_time() - start
     count = len(records)
-    del rows, by_subject, records, referrers
+    del rows, records
 
     start = time.process_time()
     for chunk in sorted(chunks.iterdir()):

@@ -95,11 +95,10 @@ def _groups(records: dict[object, list[tuple]], texts: deque) -> Iterator[tuple[
         yield "".join(triples_text).encode(), sorted(focus)
 
 
-def lean_load(file: Path, folder: Path, workers: int) -> dict[str, float]:
-    """Load `file` into a new store in `folder` the lean way; its wall and CPU seconds."""
+def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
+    """Load `file` into `store` the lean way; its wall and CPU seconds."""
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers, initializer=_compile)
-    store = ox.Store(str(folder))
     gc.disable()
     start, cpu, main = time.perf_counter(), os.times(), time.thread_time()
     records = cut(read(file))
@@ -160,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = import_bench.run_child("raw", str(file), str(import_bench.fresh(workdir / "raw")),
                                  "N_TRIPLES")
     print("the lean validated load ...", file=sys.stderr)
-    lean = lean_load(file, import_bench.fresh(workdir / "lean"), args.workers)
+    lean = lean_load(file, ox.Store(str(import_bench.fresh(workdir / "lean"))), args.workers)
     import_bench.fresh(workdir / "raw")
     import_bench.fresh(workdir / "lean")
     assert lean["records"] == args.size, (lean["records"], args.size)

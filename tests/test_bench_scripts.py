@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import deque
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -150,3 +151,23 @@ def test_import_budget_cuts_the_records_hdcat_cuts_and_adds_up_its_parts(tmp_pat
     assert figures["store"]["quads"] == sum(len(t) for t in written.values())
     assert figures["one_load"]["quads"] == figures["store"]["quads"]
     assert "**sum (a lower bound)**" in run.stdout
+
+
+def test_import_lean_writes_the_records_whole_and_judges_every_group(tmp_path: Path) -> None:
+    """bench/import_lean.py stores what import_budget's cut gives, in writes of whole records,
+    and counts the results its workers found for every group it sent them."""
+    lean = bench_module("import_lean")
+    budget = bench_module("import_budget")
+    n = 40
+    file = generate.ensure_file(n, "nt", tmp_path)
+    store = ox.Store()
+    figures = lean.lean_load(file, store, workers=1)
+    assert figures["records"] == n and figures["writes"] == 1
+    budget.python_parts(file, tmp_path / "chunks")
+    expected = {q for chunk in (tmp_path / "chunks").iterdir()
+                for q in ox.parse(path=str(chunk), format=ox.RdfFormat.N_QUADS)}
+    assert set(store) == expected
+    assert figures["quads"] == len(expected)
+    groups = list(lean._groups(budget.cut(budget.read(file)), deque()))
+    judged = [lean._judge(group) for group in groups]
+    assert figures["results"] == sum(judged) > 0  # the records alone lack their context

@@ -93,6 +93,26 @@ def cut(rows: list[tuple]) -> dict[object, list[tuple]]:
     return records
 
 
+def scan_privacy(rows: list[tuple]) -> None:
+    """The privacy patterns over each text literal of a record (no report built)."""
+    for r in rows:
+        o = r[2]
+        if type(o) is ox.Literal and _is_text(o):
+            find_personal_data(o.value)
+
+
+def audit_hash(rows: list[tuple]) -> str:
+    """One SHA-256 of a record's sorted N-Triples lines (no literal keyed by value)."""
+    lines = sorted({f"{r[3]} {r[4]} {r[5]} ." for r in rows})
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def record_nquads(dataset: ox.NamedNode, rows: list[tuple]) -> str:
+    """A record's N-Quads text, in the graph named after its dataset."""
+    graph = f" <{dataset.value}#record> .\n"
+    return "".join(f"{r[3]} {r[4]} {r[5]}{graph}" for r in rows)
+
+
 def python_parts(
     file: Path, chunks: Path, chunk_quads: int = ATOMIC_BULK_QUADS
 ) -> tuple[dict[str, float], int]:
@@ -110,16 +130,12 @@ def python_parts(
 
     start = time.process_time()
     for triples in records.values():
-        for r in triples:
-            o = r[2]
-            if type(o) is ox.Literal and _is_text(o):
-                find_personal_data(o.value)
+        scan_privacy(triples)
     cpu["privacy"] = time.process_time() - start
 
     start = time.process_time()
     for triples in records.values():
-        lines = sorted({f"{r[3]} {r[4]} {r[5]} ." for r in triples})
-        hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        audit_hash(triples)
     cpu["audit"] = time.process_time() - start
 
     chunks.mkdir(parents=True, exist_ok=True)
@@ -131,8 +147,7 @@ def python_parts(
             out.close()
             files, size = files + 1, 0
             out = (chunks / f"{files:05d}.nq").open("w", encoding="utf-8")
-        graph = f" <{dataset.value}#record> .\n"
-        out.write("".join(f"{r[3]} {r[4]} {r[5]}{graph}" for r in triples))
+        out.write(record_nquads(dataset, triples))
         size += len(triples)
     out.close()
     cpu["writing"] = time.process_time() - start

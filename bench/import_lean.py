@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import importlib
 import json
 import multiprocessing
@@ -45,10 +44,16 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from generate import ensure_file  # noqa: E402
-from import_budget import TARGET, cut, read  # noqa: E402
+from import_budget import (  # noqa: E402
+    TARGET,
+    audit_hash,
+    cut,
+    read,
+    record_nquads,
+    scan_privacy,
+)
 
 from hdcat.catalog import VALIDATION_GROUP  # noqa: E402
-from hdcat.privacy import _is_text, find_personal_data  # noqa: E402
 from hdcat.store import ATOMIC_BULK_QUADS  # noqa: E402
 from hdcat.validation_worker import judge  # noqa: E402
 
@@ -79,17 +84,11 @@ def _groups(records: dict[object, list[tuple]], texts: deque) -> Iterator[tuple[
         focus: set[str] = set()
         quads = 0
         for dataset, rows in items[start : start + VALIDATION_GROUP]:
-            for r in rows:
-                o = r[2]
-                if type(o) is ox.Literal and _is_text(o):
-                    find_personal_data(o.value)
-                if type(r[0]) is ox.NamedNode:
-                    focus.add(r[0].value)
-            lines = [f"{r[3]} {r[4]} {r[5]}" for r in rows]
-            hashlib.sha256("\n".join(sorted(set(lines))).encode()).hexdigest()
-            triples_text.append(" .\n".join(lines) + " .\n")
-            graph = f" <{dataset.value}#record> .\n"
-            quads_text.append(graph.join(lines) + graph)
+            scan_privacy(rows)
+            audit_hash(rows)
+            focus.update(r[0].value for r in rows if type(r[0]) is ox.NamedNode)
+            triples_text.append("".join(f"{r[3]} {r[4]} {r[5]} .\n" for r in rows))
+            quads_text.append(record_nquads(dataset, rows))
             quads += len(rows)
         texts.append(("".join(quads_text), quads))
         yield "".join(triples_text).encode(), sorted(focus)

@@ -30,7 +30,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -94,6 +93,16 @@ def _groups(records: dict[object, list[tuple]], texts: deque) -> Iterator[tuple[
         yield "".join(triples_text).encode(), sorted(focus)
 
 
+def _write(writer: ThreadPoolExecutor, store: ox.Store, batch: list[str],
+           before: list[Future]) -> Future:
+    """Bulk-load these records' N-Quads in the writer thread, once the writes `before` are
+    done (the next batch is gathered meanwhile)."""
+    payload = "".join(batch).encode()
+    if before:
+        before[-1].result()
+    return writer.submit(store.bulk_load, payload, ox.RdfFormat.N_QUADS)
+
+
 def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
     """Load `file` into `store` the lean way; its wall and CPU seconds."""
     context = multiprocessing.get_context("fork")
@@ -102,31 +111,21 @@ def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
     start, cpu, main = time.perf_counter(), os.times(), time.thread_time()
     records = cut(read(file))
     texts: deque[tuple[str, int]] = deque()
-    results = writes = 0
+    results = 0
     with ThreadPoolExecutor(max_workers=1) as writer:
-        running: Future | None = None
+        writes: list[Future] = []
         batch: list[str] = []
         size = 0
-
-        def write() -> None:
-            nonlocal running, batch, size, writes
-            payload = "".join(batch).encode()
-            if running is not None:
-                running.result()
-            running = writer.submit(store.bulk_load, payload, ox.RdfFormat.N_QUADS)
-            batch, size, writes = [], 0, writes + 1
-
         for found in pool.imap(_judge, _groups(records, texts)):
             results += found
             text, quads = texts.popleft()
             if size and size + quads > ATOMIC_BULK_QUADS:
-                write()
+                writes.append(_write(writer, store, batch, writes))
+                batch, size = [], 0
             batch.append(text)
             size += quads
-        if batch:
-            write()
-        if running is not None:
-            running.result()
+        writes.append(_write(writer, store, batch, writes))
+        writes[-1].result()
     store.flush()
     seconds = time.perf_counter() - start
     main_cpu = time.thread_time() - main
@@ -134,12 +133,11 @@ def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
     pool.join()
     end = os.times()
     gc.enable()
-    return {"seconds": seconds, "records": len(records), "quads": len(store), "writes": writes,
+    return {"seconds": seconds, "records": len(records), "quads": len(store), "writes": len(writes),
             "results": results, "main_thread_cpu": main_cpu,
             "other_threads_cpu": end.user + end.system - cpu.user - cpu.system - main_cpu,
             "workers_cpu": end.children_user + end.children_system
-            - cpu.children_user - cpu.children_system,
-            "threads": threading.active_count()}
+            - cpu.children_user - cpu.children_system}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,26 +60,14 @@ def _peak_rss_mb() -> float:
 # ---------------------------------------------------------------------------- children
 
 
-def child_raw(file: Path, folder: Path, fmt: str) -> dict[str, object]:
+def child_raw(files: list[Path], folder: Path, fmt: str) -> dict[str, object]:
+    """Bulk-load the files into a new store in `folder`, one load each, in turn."""
     import pyoxigraph as ox
 
     store = ox.Store(str(folder))
     start, cpu = time.perf_counter(), _cpu_seconds()
-    store.bulk_load(path=str(file), format=getattr(ox.RdfFormat, fmt))
-    store.flush()
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "cpu": _cpu_seconds() - cpu, "quads": len(store)}
-
-
-def child_chunks(chunks: Path, folder: Path) -> dict[str, object]:
-    """Bulk-load every N-Quads file of the folder `chunks` in name order, one load each."""
-    import pyoxigraph as ox
-
-    store = ox.Store(str(folder))
-    files = sorted(chunks.glob("*.nq"))
-    start, cpu = time.perf_counter(), _cpu_seconds()
-    for chunk in files:
-        store.bulk_load(path=str(chunk), format=ox.RdfFormat.N_QUADS)
+    for file in files:
+        store.bulk_load(path=str(file), format=getattr(ox.RdfFormat, fmt))
     store.flush()
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "cpu": _cpu_seconds() - cpu, "quads": len(store),
@@ -160,11 +148,11 @@ def child_main(argv: list[str]) -> None:
     if kind == "validated-full":
         result = child_validated_full(file, folder)
     elif kind == "raw":
-        result = child_raw(file, folder, argv[3])
+        result = child_raw([file], folder, argv[3])
     elif kind == "floor":
-        result = child_raw(file, folder, "N_QUADS")
-    elif kind == "chunks":
-        result = child_chunks(file, folder)
+        result = child_raw([file], folder, "N_QUADS")
+    elif kind == "chunks":  # every N-Quads file of the folder `file`, in name order
+        result = child_raw(sorted(file.glob("*.nq")), folder, "N_QUADS")
     elif kind == "hdcat":
         result = child_hdcat(file, folder, argv[3] if len(argv) > 3 else None)
     else:

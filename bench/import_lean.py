@@ -5,19 +5,20 @@
 bench/import_budget.py adds up the CPU of the parts a validated load cannot do without; this
 script runs them, pipelined, and times the wall clock, which is what the target is about:
 
-* the main thread reads and cuts the file as cheaply as import_budget does (`read`, `cut`),
-  then, for each group of VALIDATION_GROUP records: the privacy scan, one audit hash a record,
-  the records' N-Triples for the validator and their N-Quads for the store;
+* the main thread reads and cuts the file as cheaply as import_budget does (`read`, `cut`);
+  then the pool's feeding thread prepares each group of VALIDATION_GROUP records: the privacy
+  scan, one audit hash a record, the records' N-Triples for the validator and their N-Quads
+  for the store;
 * --workers processes judge the groups with hdcat's fast validator (the full profile) while
-  the main thread prepares the next ones;
+  the next ones are prepared;
 * as verdicts come back, in order, the records' N-Quads join the next write; a write of at
   most ATOMIC_BULK_QUADS quads, whole records, is bulk-loaded by a writer thread (pyoxigraph
   lets go of the GIL while it loads) while the main thread goes on.
 
-Less than a real load does, so it is fast as such a load could be on this stack: no
-validation context (vocabulary, linked records, lineage: the groups are the records alone),
-no listeners of the writes (audit chain, search index), no reports; every record is written
-whatever its verdict (the synthetic records are valid but for the context left out).
+It does less than a real load: no validation context (vocabulary, linked records, lineage:
+the groups are the records alone), no listeners of the writes (audit chain, search index), no
+reports; every record is written whatever its verdict (the synthetic records are valid but for
+the context left out).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ LEVEL = "full"
 
 
 def _compile() -> None:
+    """A worker's start: the profile's shapes compiled, the garbage collector off."""
     from hdcat.fastshacl import fast_validator
     from hdcat.validation import profile_shapes
 

@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -187,13 +188,26 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
+def work_folder(given: Path | None, prefix: str) -> Path:
+    """The folder a benchmark works in: `given`, or a new temporary one."""
+    folder = given or Path(tempfile.mkdtemp(prefix=prefix))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def raw_bulk_load(file: Path, workdir: Path, fmt: str = "N_TRIPLES") -> dict[str, object]:
+    """Raw `Store.bulk_load` of the file into a fresh store (workdir/raw), in a child process:
+    the reference every ratio is taken against."""
+    return run_child("raw", str(file), str(fresh(workdir / "raw")), fmt)
+
+
 def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     file = ensure_file(n, args.format, workdir)
     sample_n = min(args.sample, n)
     sample = ensure_file(sample_n, args.format, workdir)
     row: dict[str, object] = {"n": n, "file_mb": file.stat().st_size / 1e6, "sample": sample_n}
     print(f"[{n}] raw bulk_load ...", file=sys.stderr)
-    row["raw"] = run_child("raw", str(file), str(fresh(workdir / "raw")), FORMATS[args.format])
+    row["raw"] = raw_bulk_load(file, workdir, FORMATS[args.format])
     print(f"[{n}] hdcat load (no validation) ...", file=sys.stderr)
     dump = workdir / f"hdcat-{n}.nq"
     row["hdcat"] = run_child(

@@ -41,7 +41,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -179,16 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hdcat-bench-budget-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     import_bench = importlib.import_module("import")
+    workdir = import_bench.work_folder(args.workdir, "hdcat-bench-budget-")
     cores = os.cpu_count() or 1
 
     file = ensure_file(args.size, "nt", workdir)
     sample = ensure_file(min(args.sample, args.size), "nt", workdir)
     print("raw bulk_load ...", file=sys.stderr)
-    raw = import_bench.run_child("raw", str(file), str(import_bench.fresh(workdir / "raw")),
-                                 "N_TRIPLES")
+    raw = import_bench.raw_bulk_load(file, workdir)
     print("the Python parts ...", file=sys.stderr)
     chunks = workdir / f"budget-{args.size}"
     shutil.rmtree(chunks, ignore_errors=True)

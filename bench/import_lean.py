@@ -30,7 +30,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -149,14 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hdcat-bench-lean-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     import_bench = importlib.import_module("import")
+    workdir = import_bench.work_folder(args.workdir, "hdcat-bench-lean-")
 
     file = ensure_file(args.size, "nt", workdir)
     print("raw bulk_load ...", file=sys.stderr)
-    raw = import_bench.run_child("raw", str(file), str(import_bench.fresh(workdir / "raw")),
-                                 "N_TRIPLES")
+    raw = import_bench.raw_bulk_load(file, workdir)
     print("the lean validated load ...", file=sys.stderr)
     lean = lean_load(file, ox.Store(str(import_bench.fresh(workdir / "lean"))), args.workers)
     import_bench.fresh(workdir / "raw")

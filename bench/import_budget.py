@@ -42,6 +42,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,6 +113,21 @@ def record_nquads(dataset: ox.NamedNode, rows: list[tuple]) -> str:
     return "".join(f"{r[3]} {r[4]} {r[5]}{graph}" for r in rows)
 
 
+def whole_batches(items: Iterable[tuple[str, int]], bound: int) -> Iterator[list[str]]:
+    """The texts of `items` (text, quads) in batches of at most `bound` quads, in order, an
+    item never cut (one bigger than the bound alone in its batch)."""
+    batch: list[str] = []
+    size = 0
+    for text, quads in items:
+        if size and size + quads > bound:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += quads
+    if batch:
+        yield batch
+
+
 def python_parts(
     file: Path, chunks: Path, chunk_quads: int = ATOMIC_BULK_QUADS
 ) -> tuple[dict[str, float], int]:
@@ -139,16 +155,9 @@ def python_parts(
 
     chunks.mkdir(parents=True, exist_ok=True)
     start = time.process_time()
-    files, size = 0, 0
-    out = (chunks / f"{files:05d}.nq").open("w", encoding="utf-8")
-    for dataset, triples in records.items():
-        if size and size + len(triples) > chunk_quads:
-            out.close()
-            files, size = files + 1, 0
-            out = (chunks / f"{files:05d}.nq").open("w", encoding="utf-8")
-        out.write(record_nquads(dataset, triples))
-        size += len(triples)
-    out.close()
+    texts = ((record_nquads(dataset, rows), len(rows)) for dataset, rows in records.items())
+    for number, batch in enumerate(whole_batches(texts, chunk_quads)):
+        (chunks / f"{number:05d}.nq").write_text("".join(batch), encoding="utf-8")
     cpu["writing"] = time.process_time() - start
     count = len(records)
     del rows, records

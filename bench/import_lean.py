@@ -50,6 +50,7 @@ from import_budget import (  # noqa: E402
     read,
     record_nquads,
     scan_privacy,
+    whole_batches,
 )
 
 from hdcat.catalog import VALIDATION_GROUP  # noqa: E402
@@ -112,20 +113,18 @@ def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
     start, cpu, main = time.perf_counter(), os.times(), time.thread_time()
     records = cut(read(file))
     texts: deque[tuple[str, int]] = deque()
-    results = 0
+    verdicts = pool.imap(_judge, _groups(records, texts))
+    results: list[int] = []
+
+    def judged() -> Iterator[tuple[str, int]]:
+        for found in verdicts:
+            results.append(found)
+            yield texts.popleft()
+
     with ThreadPoolExecutor(max_workers=1) as writer:
         writes: list[Future] = []
-        batch: list[str] = []
-        size = 0
-        for found in pool.imap(_judge, _groups(records, texts)):
-            results += found
-            text, quads = texts.popleft()
-            if size and size + quads > ATOMIC_BULK_QUADS:
-                writes.append(_write(writer, store, batch, writes))
-                batch, size = [], 0
-            batch.append(text)
-            size += quads
-        writes.append(_write(writer, store, batch, writes))
+        for batch in whole_batches(judged(), ATOMIC_BULK_QUADS):
+            writes.append(_write(writer, store, batch, writes))
         writes[-1].result()
     store.flush()
     seconds = time.perf_counter() - start
@@ -135,7 +134,7 @@ def lean_load(file: Path, store: ox.Store, workers: int) -> dict[str, float]:
     end = os.times()
     gc.enable()
     return {"seconds": seconds, "records": len(records), "quads": len(store), "writes": len(writes),
-            "results": results, "main_thread_cpu": main_cpu,
+            "results": sum(results), "main_thread_cpu": main_cpu,
             "other_threads_cpu": end.user + end.system - cpu.user - cpu.system - main_cpu,
             "workers_cpu": end.children_user + end.children_system
             - cpu.children_user - cpu.children_system}
